@@ -1,0 +1,75 @@
+"""The bot seam: the one small interface the server calls, whichever runtime is configured.
+
+`bot/` is a leaf package: it never imports `server/`. The server passes everything the bot
+needs to know about the conversation (language, service hours, fallback streak) in a
+`BotContext` and gets a `BotTurn` back: the replies to show, the detected intent, and the
+handoff/safety decision. The server stores the replies and changes chat state itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+Lang = Literal["fi", "sv", "en"]
+LANGS: tuple[Lang, ...] = ("fi", "sv", "en")
+
+REQUEST_HUMAN_PAYLOAD = "/request_human"
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class BotReply:
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True)
+class BotContext:
+    """What the server tells the bot about the chat for one turn."""
+
+    chat_id: str
+    lang: Lang
+    in_service_hours: bool
+    # Human-readable service hours in `lang`, e.g. "ma–pe 8–16", produced by the server.
+    service_hours_text: str
+    # How many bot turns in a row ended in nlu_fallback before this one.
+    fallback_streak: int = 0
+    # County-specific facts (phone numbers, addresses) from configuration, by key.
+    facts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BotTurn:
+    """The bot's answer to one resident message."""
+
+    replies: tuple[BotReply, ...]
+    intent: str | None = None
+    confidence: float = 0.0
+    # The resident should be handed to a person (queued) now.
+    handoff: bool = False
+    # Safety cue detected: emergency guidance was shown; queue with priority.
+    safety: bool = False
+    # The new value of BotContext.fallback_streak after this turn.
+    fallback_streak: int = 0
+
+
+class Bot(Protocol):
+    """A bot runtime. Implementations must not block the event loop."""
+
+    async def greet(self, ctx: BotContext) -> BotTurn:
+        """The opening turn of a new chat (welcome text and quick replies)."""
+        ...
+
+    async def respond(self, text: str, ctx: BotContext) -> BotTurn:
+        """Answer one resident message."""
+        ...
+
+    async def close(self) -> None:
+        """Release resources (HTTP clients, thread pools)."""
+        ...

@@ -1,0 +1,26 @@
+"""The fixed intent catalogue (names are part of the public contract: tests and statistics)."""
+
+from __future__ import annotations
+
+CONVERSATION_INTENTS: tuple[str, ...] = (
+    "greet", "goodbye", "thanks", "affirm", "deny", "request_human", "bot_challenge",
+    "chat_info", "out_of_scope",
+)
+SAFETY_INTENTS: tuple[str, ...] = (
+    "crisis_suicide", "emergency", "social_emergency", "domestic_violence",
+    "child_welfare_concern", "crime_victim", "acute_substance",
+)
+SERVICE_INTENTS: tuple[str, ...] = (
+    "mental_health_services", "substance_services", "income_support_basic",
+    "income_support_supplementary", "income_support_preventive", "income_support_processing",
+    "income_support_urgent", "debt_advice", "social_credit", "housing_advice",
+    "eviction_homelessness", "food_aid", "adult_social_work", "contact_social_worker",
+    "service_need_assessment", "privacy_data", "lahitori", "service_guidance",
+    "employment_services", "rehabilitative_work", "immigrant_services", "disability_services",
+    "informal_care", "kela_general", "interpreting", "young_adults", "relative_worry",
+    "feedback_complaint", "digital_support",
+)
+ALL_INTENTS: tuple[str, ...] = CONVERSATION_INTENTS + SAFETY_INTENTS + SERVICE_INTENTS
+FALLBACK_INTENT = "nlu_fallback"
+# Topics staff may tag a closed chat with: any catalogue intent, or "other".
+TAG_TOPICS: frozenset[str] = frozenset(ALL_INTENTS) | {"other"}
