@@ -1,0 +1,96 @@
+"""The Starlette application: routes, middleware, and the lifespan that wires the parts."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.api import Bot
+from server.bus.factory import make_backends
+from server.bus.hub import Hub
+from server.config import Settings
+from server.services.context import ServiceContext
+from server.services.lifecycle import sweep_disconnected
+from server.store.db import Database
+from server.web import health, http_resident, http_staff, pages
+from server.web.security import SecurityHeaders
+from server.web.tasks import TaskRegistry
+
+log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent.parent
+WIDGET_DIR = ROOT / "widget"
+CONSOLE_DIR = Path(__file__).resolve().parent / "console"
+
+
+def make_bot(settings: Settings) -> Bot:
+    if settings.bot == "minimal":
+        from bot.minimal import MinimalBot
+
+        return MinimalBot()
+    from bot.runtime import make_bot as make_runtime
+
+    return make_runtime(settings.bot, settings.rasa_url, {})
+
+
+async def _sweeper(ctx: ServiceContext) -> None:
+    """Requeue chats of staff gone longer than the grace period; log and go on."""
+    while True:
+        await asyncio.sleep(ctx.settings.sweep_interval_s)
+        try:
+            moved = await sweep_disconnected(ctx)
+            if moved:
+                log.info("requeued %d chats of disconnected staff", moved)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("sweeper failed; retrying")
+
+
+def create_app(settings: Settings) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db = Database(settings.async_database_url)
+        backends = make_backends(settings.redis_url)
+        ctx = ServiceContext(settings=settings, db=db, backends=backends, bot=make_bot(settings))
+        hub = Hub(backends.bus)
+        await hub.start()
+        tasks = TaskRegistry()
+        app.state.ctx, app.state.hub, app.state.tasks = ctx, hub, tasks
+        sweeper = asyncio.create_task(_sweeper(ctx), name="sweeper")
+        log.info("neuvo started (bus=%s, db=%s, bot=%s)",
+                 "redis" if settings.redis_url else "memory",
+                 "sqlite" if settings.is_sqlite else "postgresql", settings.bot)
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            with suppress(asyncio.CancelledError):
+                await sweeper
+            await tasks.drain(timeout_s=10)
+            await ctx.bot.close()
+            await backends.close()
+            await db.dispose()
+
+    routes = [
+        *health.routes, *http_resident.routes, *http_staff.routes,
+        Route("/", pages.demo_page, methods=["GET"]),
+        Mount("/widget", StaticFiles(directory=WIDGET_DIR, check_dir=False), name="widget"),
+        Mount("/console", StaticFiles(directory=CONSOLE_DIR, html=True, check_dir=False),
+              name="console"),
+    ]
+    middleware = [
+        Middleware(SecurityHeaders, secure=not settings.dev),
+        Middleware(CORSMiddleware, allow_origins=settings.allowed_origins,
+                   allow_methods=["GET", "POST"], allow_headers=["content-type"],
+                   allow_credentials=False),
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

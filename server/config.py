@@ -1,0 +1,149 @@
+"""Configuration from environment variables (prefix NEUVO_). Bad values fail at start-up."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+from server.services.hours import ServiceHours, parse_service_hours
+
+DEFAULT_DB_PATH = Path("var/neuvo.db")
+
+
+class ConfigError(ValueError):
+    """Raised for configuration that cannot work; the message says what to fix."""
+
+
+def to_async_url(url: str) -> str:
+    """Accept plain SQLAlchemy URLs and pick the async driver ourselves."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ConfigError(f"NEUVO_DATABASE_URL is not a URL: {url!r}")
+    base = scheme.split("+", 1)[0]
+    if base == "sqlite":
+        return f"sqlite+aiosqlite://{rest}"
+    if base in ("postgresql", "postgres"):
+        return f"postgresql+asyncpg://{rest}"
+    raise ConfigError(
+        f"NEUVO_DATABASE_URL scheme {scheme!r} is not supported (use sqlite:// or postgresql://)"
+    )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEUVO_", extra="ignore")
+
+    database_url: str = Field(default=f"sqlite:///{DEFAULT_DB_PATH}")
+    redis_url: str | None = None
+    allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    service_hours: str = "always"
+    dev: bool = False
+    secret_key: SecretStr | None = None
+    public_url: str | None = None
+    bot: Literal["embedded", "minimal", "rasa"] = "minimal"
+    rasa_url: str | None = None
+    bot_timeout_s: float = Field(default=10.0, gt=0)
+
+    # Limits (see the README's "Limits" table).
+    chat_create_per_minute: int = Field(default=30, ge=1)
+    messages_per_minute: int = Field(default=60, ge=1)
+    frames_per_second: float = Field(default=20.0, gt=0)
+    frame_burst: int = Field(default=40, ge=1)
+    abusive_after_errors: int = Field(default=50, ge=1)
+    login_failures_per_15min: int = Field(default=10, ge=1)
+    send_queue_size: int = Field(default=256, ge=8)
+    hello_timeout_s: float = Field(default=15.0, gt=0)
+
+    # Staff and queue.
+    session_ttl_hours: float = Field(default=10.0, gt=0)
+    staff_grace_s: float = Field(default=60.0, ge=0)
+    staff_revalidate_s: float = Field(default=5.0, gt=0)
+    default_capacity: int = Field(default=3, ge=1, le=50)
+    default_handle_time_s: int = Field(default=600, ge=1)
+    sweep_interval_s: float = Field(default=5.0, gt=0)
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _check_origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if not origin.startswith(("http://", "https://")) or origin.count("/") != 2:
+                raise ValueError(f"{origin!r} is not an origin like https://example.fi")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_db(cls, value: str) -> str:
+        to_async_url(value)
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("service_hours")
+    @classmethod
+    def _check_hours(cls, value: str) -> str:
+        parse_service_hours(value)
+        return value
+
+    @model_validator(mode="after")
+    def _check_combination(self) -> Settings:
+        if self.bot == "rasa" and not self.rasa_url:
+            raise ValueError("NEUVO_BOT=rasa needs NEUVO_RASA_URL")
+        if not self.dev and self.secret_key is None:
+            raise ValueError(
+                "NEUVO_SECRET_KEY must be set outside development (NEUVO_DEV=1); "
+                "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        if self.secret_key is not None and len(self.secret_key.get_secret_value()) < 16:
+            raise ValueError("NEUVO_SECRET_KEY must be at least 16 characters")
+        return self
+
+    @property
+    def async_database_url(self) -> str:
+        return to_async_url(self.database_url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @cached_property
+    def hours(self) -> ServiceHours:
+        return parse_service_hours(self.service_hours)
+
+    @property
+    def secret(self) -> bytes:
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        return b"neuvo-development-only-secret"
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment; raise ConfigError with a readable message."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = "_".join(str(p) for p in err["loc"]).upper()
+            name = f"NEUVO_{loc}" if loc else "configuration"
+            lines.append(f"{name}: {err['msg']}")
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines)) from None

@@ -1,0 +1,320 @@
+"""Every protocol v1 frame as a typed model, and the one encode/decode pair.
+
+Client frames are strict (extra fields forbidden, no type coercion) so that an object or an
+array where a string belongs is refused. Server frames are what the server sends on the
+sockets and what travels on the bus: the same bytes serve both.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+ChatState = Literal["bot", "queued", "active", "closed"]
+Author = Literal["resident", "bot", "staff", "system"]
+Lang = Literal["fi", "sv", "en"]
+ErrorCode = Literal[
+    "invalid_frame", "unauthorized", "forbidden", "too_large", "rate_limited", "conflict",
+    "chat_closed", "unavailable",
+]
+Outcome = Literal[
+    "solved_first_contact", "referred", "needs_identification", "no_answer_from_resident", "other"
+]
+MAX_TEXT_CHARS = 4000
+MAX_FRAME_BYTES = 16 * 1024
+
+ClientMsgId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+# Length is checked by the service (too_large), not here (invalid_frame).
+Text = Annotated[str, Field(min_length=1)]
+
+
+class ClientFrame(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# --- resident client frames -------------------------------------------------------------
+class Hello(ClientFrame):
+    type: Literal["hello"]
+    chat_id: Id
+    token: Annotated[str, Field(min_length=1, max_length=256)]
+    last_seq: Annotated[int, Field(ge=0)] = 0
+
+
+class ResidentMessageSend(ClientFrame):
+    type: Literal["message.send"]
+    client_msg_id: ClientMsgId
+    text: Text
+
+
+class ResidentTyping(ClientFrame):
+    type: Literal["typing"]
+    active: bool
+
+
+class ResidentRead(ClientFrame):
+    type: Literal["read"]
+    seq: Annotated[int, Field(ge=1)]
+
+
+class HandoffRequest(ClientFrame):
+    type: Literal["handoff.request"]
+
+
+class ResidentChatClose(ClientFrame):
+    type: Literal["chat.close"]
+
+
+class FeedbackSubmit(ClientFrame):
+    type: Literal["feedback.submit"]
+    score: Annotated[int, Field(ge=1, le=5)]
+    comment: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class Ping(ClientFrame):
+    type: Literal["ping"]
+
+
+ResidentFrame = Annotated[
+    Hello | ResidentMessageSend | ResidentTyping | ResidentRead | HandoffRequest
+    | ResidentChatClose | FeedbackSubmit | Ping,
+    Field(discriminator="type"),
+]
+
+
+# --- staff client frames ----------------------------------------------------------------
+class PresenceSet(ClientFrame):
+    type: Literal["presence.set"]
+    status: Literal["available", "away"]
+
+
+class ChatAccept(ClientFrame):
+    type: Literal["chat.accept"]
+    chat_id: Id
+
+
+class QueueTakeNext(ClientFrame):
+    type: Literal["queue.take_next"]
+
+
+class StaffMessageSend(ClientFrame):
+    type: Literal["message.send"]
+    chat_id: Id
+    client_msg_id: ClientMsgId
+    text: Text
+
+
+class StaffTyping(ClientFrame):
+    type: Literal["typing"]
+    chat_id: Id
+    active: bool
+
+
+class StaffRead(ClientFrame):
+    type: Literal["read"]
+    chat_id: Id
+    seq: Annotated[int, Field(ge=1)]
+
+
+class ChatTransfer(ClientFrame):
+    type: Literal["chat.transfer"]
+    chat_id: Id
+    # A colleague's username, or "queue" to put the chat back in the queue.
+    to: Annotated[str, Field(min_length=1, max_length=64)]
+    note: Annotated[str, Field(max_length=MAX_TEXT_CHARS)] | None = None
+
+
+class CloseTags(ClientFrame):
+    topics: Annotated[list[Annotated[str, Field(max_length=64)]], Field(min_length=1, max_length=10)]
+    outcome: Outcome
+    referred_to: Annotated[str, Field(max_length=200)] | None = None
+
+
+class StaffChatClose(ClientFrame):
+    type: Literal["chat.close"]
+    chat_id: Id
+    tags: CloseTags
+
+
+StaffFrame = Annotated[
+    PresenceSet | ChatAccept | QueueTakeNext | StaffMessageSend | StaffTyping | StaffRead
+    | ChatTransfer | StaffChatClose | Ping,
+    Field(discriminator="type"),
+]
+
+
+# --- server frames ----------------------------------------------------------------------
+class ServerFrame(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Fields that are sent as null rather than left out when they are None.
+    KEEP_NULL: ClassVar[tuple[str, ...]] = ()
+
+
+class Button(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    title: str
+    payload: str
+
+
+class Welcome(ServerFrame):
+    type: Literal["welcome"] = "welcome"
+    chat_id: str
+    state: ChatState
+    last_seq: int
+    lang: Lang
+
+
+class MessageAck(ServerFrame):
+    type: Literal["message.ack"] = "message.ack"
+    client_msg_id: str
+    seq: int
+    chat_id: str | None = None
+
+
+class MessageCreated(ServerFrame):
+    type: Literal["message.created"] = "message.created"
+    chat_id: str | None = None
+    seq: int
+    author: Author
+    author_name: str | None = None
+    text: str
+    created_at: str
+    buttons: list[Button] | None = None
+    client_msg_id: str | None = None
+
+
+class ChatStateFrame(ServerFrame):
+    type: Literal["chat.state"] = "chat.state"
+    chat_id: str | None = None
+    state: ChatState
+    # Why the state changed: handoff, accepted, transferred, staff_disconnected, closed_by_*.
+    reason: str | None = None
+    priority: bool | None = None
+
+
+class QueuePosition(ServerFrame):
+    KEEP_NULL = ("estimated_wait_s",)
+    type: Literal["queue.position"] = "queue.position"
+    chat_id: str | None = None
+    position: int
+    estimated_wait_s: int | None = None
+
+
+class TypingFrame(ServerFrame):
+    type: Literal["typing"] = "typing"
+    chat_id: str | None = None
+    author: Author
+    active: bool
+
+
+class ReadFrame(ServerFrame):
+    type: Literal["read"] = "read"
+    chat_id: str | None = None
+    seq: int
+    by: Author
+
+
+class ErrorFrame(ServerFrame):
+    type: Literal["error"] = "error"
+    code: ErrorCode
+    message: str
+    client_msg_id: str | None = None
+    chat_id: str | None = None
+
+
+class QueueItem(BaseModel):
+    KEEP_NULL: ClassVar[tuple[str, ...]] = ("topic", "municipality")
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    chat_id: str
+    waited_s: int
+    lang: Lang
+    topic: str | None
+    priority: bool
+    municipality: str | None
+
+
+class QueueSnapshot(ServerFrame):
+    type: Literal["queue.snapshot"] = "queue.snapshot"
+    items: list[QueueItem]
+
+
+class QueueUpdated(ServerFrame):
+    type: Literal["queue.updated"] = "queue.updated"
+    items: list[QueueItem]
+
+
+class ChatAssigned(ServerFrame):
+    type: Literal["chat.assigned"] = "chat.assigned"
+    chat_id: str
+    lang: Lang
+    topic: str | None = None
+    municipality: str | None = None
+    priority: bool = False
+    transcript: list[MessageCreated]
+    notes: list[str] = []
+
+
+class ChatReleased(ServerFrame):
+    type: Literal["chat.released"] = "chat.released"
+    chat_id: str
+    reason: Literal["transferred", "requeued", "closed", "reassigned"]
+
+
+class PresenceUpdated(ServerFrame):
+    type: Literal["presence.updated"] = "presence.updated"
+    status: Literal["available", "away"]
+    active_chats: int
+    capacity: int
+
+
+class FeedbackAck(ServerFrame):
+    type: Literal["feedback.ack"] = "feedback.ack"
+    chat_id: str | None = None
+
+
+class Pong(ServerFrame):
+    type: Literal["pong"] = "pong"
+
+
+class SessionRevoked(ServerFrame):
+    """Bus-only: a staff account's sessions ended; its sockets close at once."""
+
+    type: Literal["session.revoked"] = "session.revoked"
+    staff_id: str
+
+
+AnyServerFrame = Annotated[
+    Welcome | MessageAck | MessageCreated | ChatStateFrame | QueuePosition | TypingFrame
+    | ReadFrame | ErrorFrame | QueueSnapshot | QueueUpdated | ChatAssigned | ChatReleased
+    | PresenceUpdated | FeedbackAck | Pong | SessionRevoked,
+    Field(discriminator="type"),
+]
+
+RESIDENT_FRAMES: TypeAdapter[Any] = TypeAdapter(ResidentFrame)
+STAFF_FRAMES: TypeAdapter[Any] = TypeAdapter(StaffFrame)
+SERVER_FRAMES: TypeAdapter[Any] = TypeAdapter(AnyServerFrame)
+
+
+def _dump(model: BaseModel) -> dict[str, Any]:
+    data = model.model_dump(mode="json", exclude_none=True)
+    for name in getattr(model, "KEEP_NULL", ()):
+        data.setdefault(name, None)
+    for name, value in model:
+        if isinstance(value, BaseModel) and name in data:
+            data[name] = _dump(value)
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            data[name] = [_dump(v) for v in value]
+    return data
+
+
+def encode(frame: ServerFrame) -> str:
+    """The JSON text of a server frame, as sent on a socket and on the bus."""
+    import json
+
+    return json.dumps(_dump(frame), ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_server(data: str | bytes) -> ServerFrame:
+    frame: ServerFrame = SERVER_FRAMES.validate_json(data)
+    return frame

@@ -1,0 +1,158 @@
+"""Staff accounts and sessions: argon2id passwords, expiring rotated sessions, throttling."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select, update
+
+from server.protocol.frames import SessionRevoked
+from server.services.context import ServiceContext, staff_topic
+from server.services.errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthorized
+from server.store.db import Database
+from server.store.models import Staff, StaffSession, aware, utcnow
+
+ROLES = ("staff", "supervisor", "editor", "admin")
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 10
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified against when the username is unknown, so timing does not reveal accounts.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    session_token: str
+    csrf_token: str
+    staff: Staff
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def validate_account(username: str, password: str | None, roles: list[str], display_name: str,
+                     capacity: int, languages: list[str]) -> None:
+    if not USERNAME.match(username):
+        raise InvalidInput("username: 2–64 characters a-z, 0-9, '.', '_' or '-'")
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"password must be at least {MIN_PASSWORD} characters")
+    if not roles or any(r not in ROLES for r in roles):
+        raise InvalidInput(f"roles must be among {', '.join(ROLES)}")
+    if not 1 <= len(display_name.strip()) <= 100:
+        raise InvalidInput("display name must be 1–100 characters")
+    if not 1 <= capacity <= 50:
+        raise InvalidInput("capacity must be between 1 and 50")
+    if not languages or any(lang not in ("fi", "sv", "en") for lang in languages):
+        raise InvalidInput("languages must be among fi, sv, en")
+
+
+async def add_staff(db: Database, username: str, password: str, roles: list[str],
+                    display_name: str, capacity: int = 3,
+                    languages: list[str] | None = None) -> Staff:
+    languages = languages or ["fi"]
+    validate_account(username, password, roles, display_name, capacity, languages)
+    async with db.write() as session:
+        exists = (await session.execute(
+            select(Staff.id).where(Staff.username == username))).scalar_one_or_none()
+        if exists is not None:
+            raise Conflict(f"username {username!r} is taken")
+        staff = Staff(id=uuid.uuid4().hex, username=username, display_name=display_name.strip(),
+                      password_hash=_hasher.hash(password), roles=",".join(roles),
+                      capacity=capacity, languages=",".join(languages))
+        session.add(staff)
+    return staff
+
+
+async def deactivate(db: Database, username: str) -> Staff:
+    async with db.write() as session:
+        staff = (await session.execute(
+            select(Staff).where(Staff.username == username))).scalar_one_or_none()
+        if staff is None:
+            raise NotFound(f"no staff account {username!r}")
+        staff.active = False
+        await session.execute(delete(StaffSession).where(StaffSession.staff_id == staff.id))
+    return staff
+
+
+async def deactivate_and_disconnect(ctx: ServiceContext, username: str) -> Staff:
+    staff = await deactivate(ctx.db, username)
+    await ctx.publish(staff_topic(staff.id), SessionRevoked(staff_id=staff.id))
+    return staff
+
+
+async def login(ctx: ServiceContext, username: str, password: str, address_key: str) -> LoginResult:
+    """Check credentials; too many failures per account or per address lock out 15 minutes."""
+    limit = ctx.settings.login_failures_per_15min
+    limiter = ctx.backends.limiter
+    keys = ((f"login-fail-user:{username.lower()}", limit),
+            (f"login-fail-addr:{address_key}", limit * 5))
+    for key, most in keys:
+        if await limiter.count(key, 900) >= most:
+            raise RateLimited("too many failed logins; wait 15 minutes and try again")
+    async with ctx.db.read() as session:
+        staff = (await session.execute(
+            select(Staff).where(Staff.username == username.lower()))).scalar_one_or_none()
+    if not _verify(staff, password):
+        for key, most in keys:
+            await limiter.hit(key, most, 900)
+        raise Unauthorized("wrong username or password")
+    assert staff is not None
+    return await _new_session(ctx, staff, password)
+
+
+def _verify(staff: Staff | None, password: str) -> bool:
+    try:
+        _hasher.verify(staff.password_hash if staff else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return staff is not None and staff.active
+
+
+async def _new_session(ctx: ServiceContext, staff: Staff, password: str) -> LoginResult:
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    now = ctx.clock()
+    async with ctx.db.write() as session:
+        await session.execute(delete(StaffSession).where(StaffSession.expires_at < now))
+        if _hasher.check_needs_rehash(staff.password_hash):
+            await session.execute(update(Staff).where(Staff.id == staff.id).values(
+                password_hash=_hasher.hash(password)))
+        session.add(StaffSession(
+            token_hash=_hash_token(token), staff_id=staff.id, csrf_token=csrf, created_at=now,
+            expires_at=now + timedelta(hours=ctx.settings.session_ttl_hours)))
+    return LoginResult(token, csrf, staff)
+
+
+async def session_staff(ctx: ServiceContext, token: str | None) -> tuple[Staff, StaffSession]:
+    """The active account behind a session cookie, or Unauthorized."""
+    if not token:
+        raise Unauthorized("not logged in")
+    async with ctx.db.read() as session:
+        row = (await session.execute(
+            select(StaffSession, Staff).join(Staff, Staff.id == StaffSession.staff_id)
+            .where(StaffSession.token_hash == _hash_token(token)))).first()
+    if row is None:
+        raise Unauthorized("session expired or unknown; log in again")
+    staff_session, staff = row
+    expires = aware(staff_session.expires_at)
+    if not staff.active or expires is None or expires <= (ctx.clock() or utcnow()):
+        raise Unauthorized("session expired; log in again")
+    return staff, staff_session
+
+
+async def logout(ctx: ServiceContext, token: str) -> None:
+    async with ctx.db.write() as session:
+        await session.execute(delete(StaffSession).where(
+            StaffSession.token_hash == _hash_token(token)))
+
+
+def has_role(staff: Staff, *roles: str) -> bool:
+    mine = set(staff.roles.split(","))
+    return "admin" in mine or bool(mine.intersection(roles))

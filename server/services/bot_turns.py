@@ -1,0 +1,76 @@
+"""Bot turns: one at a time per chat (in-process or Redis lock), off the receive path."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy import update
+
+from bot.api import BotContext, BotTurn
+from server.protocol.frames import Button
+from server.services import lifecycle
+from server.services.context import ServiceContext
+from server.services.messages import post_message
+from server.store.models import Chat
+
+log = logging.getLogger(__name__)
+LOCK_TIMEOUT_S = 30.0
+
+UNAVAILABLE = {
+    "fi": "Botti ei juuri nyt toimi. Voit jutella ihmisen kanssa.",
+    "sv": "Boten fungerar inte just nu. Du kan chatta med en människa.",
+    "en": "The bot is unavailable right now. You can talk to a person.",
+}
+TALK_TO_PERSON = {"fi": "Haluan jutella ihmisen kanssa", "sv": "Jag vill chatta med en människa",
+                  "en": "Talk to a person"}
+
+
+def bot_context(ctx: ServiceContext, chat: Chat) -> BotContext:
+    return BotContext(
+        chat_id=chat.id, lang=chat.lang,  # type: ignore[arg-type]
+        in_service_hours=ctx.settings.hours.is_open(ctx.clock()),
+        service_hours_text=ctx.settings.hours.describe(chat.lang),
+        fallback_streak=chat.fallback_streak)
+
+
+async def run_bot_turn(ctx: ServiceContext, chat_id: str, text: str) -> None:
+    """Answer one resident message if the bot still has the chat (or a safety cue while
+    queued). Errors are logged and the resident is offered a person, never left hanging."""
+    async with ctx.backends.locks.lock(f"bot:{chat_id}", LOCK_TIMEOUT_S):
+        chat = await lifecycle._load(ctx, chat_id)
+        if chat.state not in ("bot", "queued"):
+            return
+        turn = await _ask_bot(ctx, chat, text)
+        if chat.state == "queued" and not turn.safety:
+            return
+        await _apply(ctx, chat, turn)
+
+
+async def _ask_bot(ctx: ServiceContext, chat: Chat, text: str) -> BotTurn:
+    from bot.api import BotReply
+    from bot.api import Button as BotButton
+
+    try:
+        return await asyncio.wait_for(ctx.bot.respond(text, bot_context(ctx, chat)),
+                                      ctx.settings.bot_timeout_s)
+    except Exception as exc:  # the bot must never break the chat
+        log.warning("bot turn failed (%s); offering a person", type(exc).__name__)
+        lang = chat.lang
+        return BotTurn(replies=(BotReply(UNAVAILABLE.get(lang, UNAVAILABLE["fi"]), (
+            BotButton(TALK_TO_PERSON.get(lang, TALK_TO_PERSON["fi"]), "/request_human"),)),),
+            intent=None, fallback_streak=chat.fallback_streak)
+
+
+async def _apply(ctx: ServiceContext, chat: Chat, turn: BotTurn) -> None:
+    values: dict[str, object] = {"fallback_streak": turn.fallback_streak}
+    if turn.intent and turn.intent != "nlu_fallback":
+        values["topic"] = turn.intent
+    async with ctx.db.write() as session:
+        await session.execute(update(Chat).where(Chat.id == chat.id).values(values))
+    for reply in turn.replies:
+        buttons = [Button(title=b.title, payload=b.payload) for b in reply.buttons]
+        await post_message(ctx, chat.id, "bot", reply.text, buttons=buttons)
+    if turn.handoff or turn.safety:
+        await lifecycle.request_handoff(ctx, chat.id, priority=turn.safety)
+

@@ -1,0 +1,40 @@
+"""What every service function gets: settings, database, coordination backends, bot."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.api import Bot
+from server.bus.factory import Backends
+from server.config import Settings
+from server.protocol.frames import ServerFrame, encode
+from server.store.db import Database
+from server.store.models import utcnow
+
+
+@dataclass
+class ServiceContext:
+    settings: Settings
+    db: Database
+    backends: Backends
+    bot: Bot
+    clock: Callable[[], datetime] = utcnow
+    started_monotonic: float = field(default_factory=time.monotonic)
+
+    async def publish(self, topic: str, frame: ServerFrame) -> None:
+        """Publish after the state change is committed (store first, then publish)."""
+        await self.backends.bus.publish(topic, encode(frame))
+
+
+def chat_topic(chat_id: str) -> str:
+    return f"chat:{chat_id}"
+
+
+def staff_topic(staff_id: str) -> str:
+    return f"staff:{staff_id}"
+
+
+QUEUE_TOPIC = "queue"

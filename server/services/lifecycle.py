@@ -1,0 +1,240 @@
+"""Every conversation state change (bot → queued → active → closed) and its events.
+
+Each transition is one conditional UPDATE, so concurrent processes cannot both win it;
+the events are published only after the commit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from server.protocol.frames import ChatAssigned, ChatReleased, ChatStateFrame
+from server.services import texts
+from server.services.context import ServiceContext, chat_topic, staff_topic
+from server.services.errors import ChatClosed, Conflict, Forbidden, NotFound
+from server.services.messages import post_message, transcript
+from server.store.models import AuditEntry, Chat, InternalNote, Staff
+
+log = logging.getLogger(__name__)
+
+
+async def _transition(ctx: ServiceContext, chat_id: str, where: list[Any],
+                      values: dict[str, Any]) -> bool:
+    async with ctx.db.write() as session:
+        result = await session.execute(update(Chat).where(Chat.id == chat_id, *where).values(values))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def _load(ctx: ServiceContext, chat_id: str) -> Chat:
+    async with ctx.db.read() as session:
+        chat = await session.get(Chat, chat_id)
+    if chat is None:
+        raise NotFound("no such chat", chat_id=chat_id)
+    return chat
+
+
+async def request_handoff(ctx: ServiceContext, chat_id: str, *, priority: bool = False) -> str:
+    """Queue the chat for a person. Returns the resulting state ('bot' when closed hours)."""
+    from server.services.queue import publish_queue
+
+    chat = await _load(ctx, chat_id)
+    if chat.state == "closed":
+        raise ChatClosed("the chat is closed", chat_id=chat_id)
+    if chat.state in ("queued", "active"):
+        if priority and not chat.priority:
+            await _transition(ctx, chat_id, [Chat.state == "queued"], {"priority": True})
+            await publish_queue(ctx)
+        return chat.state
+    if not ctx.settings.hours.is_open(ctx.clock()):
+        hours = ctx.settings.hours.describe(chat.lang)
+        await post_message(ctx, chat_id, "system", texts.text("closed_hours", chat.lang, hours=hours))
+        return "bot"
+    now = ctx.clock()
+    if not await _transition(ctx, chat_id, [Chat.state == "bot"], {
+            "state": "queued", "priority": priority, "queued_at": now, "handoff_at": now}):
+        return (await _load(ctx, chat_id)).state
+    await post_message(ctx, chat_id, "system",
+                       texts.text("queued_priority" if priority else "queued", chat.lang))
+    await ctx.publish(chat_topic(chat_id), ChatStateFrame(
+        chat_id=chat_id, state="queued", reason="handoff", priority=priority))
+    await publish_queue(ctx)
+    return "queued"
+
+
+async def _active_count(ctx: ServiceContext, staff_id: str) -> int:
+    async with ctx.db.read() as session:
+        return int((await session.execute(select(func.count()).select_from(Chat).where(
+            Chat.staff_id == staff_id, Chat.state == "active"))).scalar_one())
+
+
+async def accept(ctx: ServiceContext, staff: Staff, chat_id: str) -> None:
+    """Give a queued chat to `staff`. Exactly one of concurrent accepts wins."""
+    from server.services.queue import publish_queue
+
+    if await _active_count(ctx, staff.id) >= staff.capacity:
+        raise Conflict(f"you already have {staff.capacity} chats (your capacity)", chat_id=chat_id)
+    now = ctx.clock()
+    won = await _transition(ctx, chat_id, [Chat.state == "queued"], {
+        "state": "active", "staff_id": staff.id, "accepted_at": now, "requeued": False,
+        "first_accepted_at": func.coalesce(Chat.first_accepted_at, now)})
+    if not won:
+        chat = await _load(ctx, chat_id)
+        raise Conflict(f"the chat is not waiting in the queue (it is {chat.state})", chat_id=chat_id)
+    await _assign(ctx, staff, chat_id, action="accept")
+    await publish_queue(ctx)
+
+
+async def _assign(ctx: ServiceContext, staff: Staff, chat_id: str, *, action: str) -> None:
+    chat = await _load(ctx, chat_id)
+    await post_message(ctx, chat_id, "system",
+                       texts.text("joined", chat.lang, name=staff.display_name))
+    await ctx.publish(chat_topic(chat_id), ChatStateFrame(chat_id=chat_id, state="active",
+                                                          reason="accepted"))
+    await ctx.publish(staff_topic(staff.id), await assignment_frame(ctx, chat))
+    await audit(ctx, staff.id, action, chat_id)
+
+
+async def assignment_frame(ctx: ServiceContext, chat: Chat) -> ChatAssigned:
+    async with ctx.db.read() as session:
+        notes = (await session.execute(select(InternalNote.text).where(
+            InternalNote.chat_id == chat.id).order_by(InternalNote.id))).scalars().all()
+    return ChatAssigned(chat_id=chat.id, lang=chat.lang, topic=chat.topic,  # type: ignore[arg-type]
+                        municipality=chat.municipality, priority=chat.priority,
+                        transcript=await transcript(ctx, chat.id), notes=list(notes))
+
+
+async def take_next(ctx: ServiceContext, staff: Staff) -> str:
+    """Accept the first waiting chat in the staff member's languages (then any language)."""
+    from server.services.queue import queued_chats
+
+    languages = set(staff.languages.split(","))
+    waiting = await queued_chats(ctx)
+    ordered = [c for c in waiting if c.lang in languages] + [
+        c for c in waiting if c.lang not in languages]
+    for chat in ordered:
+        try:
+            await accept(ctx, staff, chat.id)
+            return chat.id
+        except Conflict:
+            if await _active_count(ctx, staff.id) >= staff.capacity:
+                raise
+    raise Conflict("no chat is waiting in the queue")
+
+
+async def requeue(ctx: ServiceContext, chat_id: str, staff_id: str, *, reason: str) -> bool:
+    """Put an active chat back at the head of the queue (disconnect or transfer to queue)."""
+    from server.services.queue import publish_queue
+
+    if not await _transition(ctx, chat_id, [Chat.state == "active", Chat.staff_id == staff_id],
+                             {"state": "queued", "staff_id": None, "requeued": True}):
+        return False
+    chat = await _load(ctx, chat_id)
+    key = "staff_disconnected" if reason == "staff_disconnected" else "requeued"
+    await post_message(ctx, chat_id, "system", texts.text(key, chat.lang))
+    await ctx.publish(chat_topic(chat_id), ChatStateFrame(chat_id=chat_id, state="queued",
+                                                          reason=reason))
+    await ctx.publish(staff_topic(staff_id), ChatReleased(chat_id=chat_id, reason="requeued"))
+    await publish_queue(ctx)
+    return True
+
+
+async def transfer(ctx: ServiceContext, staff: Staff, chat_id: str, to: str,
+                   note: str | None) -> None:
+    chat = await owned_chat(ctx, staff, chat_id)
+    if note and note.strip():
+        async with ctx.db.write() as session:
+            session.add(InternalNote(chat_id=chat_id, staff_id=staff.id, text=note.strip(),
+                                     created_at=ctx.clock()))
+    if to == "queue":
+        await requeue(ctx, chat_id, staff.id, reason="transferred_to_queue")
+        return
+    target = await _transfer_target(ctx, to, chat_id)
+    if await _active_count(ctx, target.id) >= target.capacity:
+        raise Conflict(f"{to} has no free capacity", chat_id=chat_id)
+    if not await _transition(ctx, chat_id, [Chat.state == "active", Chat.staff_id == staff.id],
+                             {"staff_id": target.id, "accepted_at": ctx.clock()}):
+        raise Conflict("the chat changed while transferring", chat_id=chat_id)
+    await post_message(ctx, chat_id, "system", texts.text("transferred", chat.lang))
+    await ctx.publish(staff_topic(staff.id), ChatReleased(chat_id=chat_id, reason="transferred"))
+    await _assign(ctx, target, chat_id, action="transfer")
+
+
+async def _transfer_target(ctx: ServiceContext, username: str, chat_id: str) -> Staff:
+    from server.services.presence import on_duty
+
+    async with ctx.db.read() as session:
+        target = (await session.execute(
+            select(Staff).where(Staff.username == username, Staff.active))).scalar_one_or_none()
+    duty = {s.id: s.status for s in await on_duty(ctx)}
+    if target is None or duty.get(target.id) != "available":
+        raise Conflict(f"{username} is not available on duty", chat_id=chat_id)
+    return target
+
+
+async def owned_chat(ctx: ServiceContext, staff: Staff, chat_id: str) -> Chat:
+    chat = await _load(ctx, chat_id)
+    if chat.state == "closed":
+        raise ChatClosed("the chat is closed", chat_id=chat_id)
+    if chat.state != "active" or chat.staff_id != staff.id:
+        raise Forbidden("this chat is not assigned to you", chat_id=chat_id)
+    return chat
+
+
+async def close_by_staff(ctx: ServiceContext, staff: Staff, chat_id: str, topics: list[str],
+                         outcome: str, referred_to: str | None) -> None:
+    chat = await owned_chat(ctx, staff, chat_id)
+    if not await _transition(ctx, chat_id, [Chat.state == "active", Chat.staff_id == staff.id], {
+            "state": "closed", "closed_at": ctx.clock(), "closed_by": "staff",
+            "tag_topics": json.dumps(sorted(set(topics))), "outcome": outcome,
+            "referred_to": referred_to}):
+        raise Conflict("the chat changed while closing", chat_id=chat_id)
+    await post_message(ctx, chat_id, "system", texts.text("closed_by_staff", chat.lang),
+                       allow_closed=True)
+    await ctx.publish(chat_topic(chat_id), ChatStateFrame(chat_id=chat_id, state="closed",
+                                                          reason="closed_by_staff"))
+    await ctx.publish(staff_topic(staff.id), ChatReleased(chat_id=chat_id, reason="closed"))
+
+
+async def close_by_resident(ctx: ServiceContext, chat_id: str) -> None:
+    from server.services.queue import publish_queue
+
+    chat = await _load(ctx, chat_id)
+    if chat.state == "closed":
+        return
+    if not await _transition(ctx, chat_id, [Chat.state == chat.state], {
+            "state": "closed", "closed_at": ctx.clock(), "closed_by": "resident"}):
+        return await close_by_resident(ctx, chat_id)
+    await post_message(ctx, chat_id, "system", texts.text("closed_by_resident", chat.lang),
+                       allow_closed=True)
+    await ctx.publish(chat_topic(chat_id), ChatStateFrame(chat_id=chat_id, state="closed",
+                                                          reason="closed_by_resident"))
+    if chat.state == "queued":
+        await publish_queue(ctx)
+
+
+async def audit(ctx: ServiceContext, staff_id: str, action: str, chat_id: str | None,
+                detail: str | None = None) -> None:
+    async with ctx.db.write() as session:
+        session.add(AuditEntry(staff_id=staff_id, action=action, chat_id=chat_id, detail=detail,
+                               at=ctx.clock()))
+
+
+async def sweep_disconnected(ctx: ServiceContext) -> int:
+    """Requeue active chats whose staff member has been gone longer than the grace period."""
+    import time
+
+    if time.monotonic() - ctx.started_monotonic < ctx.settings.staff_grace_s:
+        return 0  # after a restart, give staff the grace period to reconnect
+    present = await ctx.backends.presence.all()
+    async with ctx.db.read() as session:
+        rows = (await session.execute(select(Chat.id, Chat.staff_id).where(
+            Chat.state == "active"))).all()
+    moved = 0
+    for chat_id, staff_id in rows:
+        if staff_id is not None and staff_id not in present:
+            moved += await requeue(ctx, chat_id, staff_id, reason="staff_disconnected")
+    return moved

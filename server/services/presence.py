@@ -1,0 +1,45 @@
+"""Staff presence: available / away while connected; gone after the grace period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from server.services.context import ServiceContext
+from server.store.models import Staff
+
+MIN_TTL_S = 3.0
+
+
+@dataclass(frozen=True)
+class OnDuty:
+    id: str
+    username: str
+    display_name: str
+    status: str
+    capacity: int
+    languages: tuple[str, ...]
+
+
+def presence_ttl(ctx: ServiceContext) -> float:
+    return max(MIN_TTL_S, ctx.settings.staff_grace_s)
+
+
+def refresh_interval(ctx: ServiceContext) -> float:
+    return max(1.0, min(10.0, presence_ttl(ctx) / 3))
+
+
+async def set_presence(ctx: ServiceContext, staff_id: str, status: str) -> None:
+    await ctx.backends.presence.set(staff_id, status, presence_ttl(ctx))
+
+
+async def on_duty(ctx: ServiceContext) -> list[OnDuty]:
+    present = await ctx.backends.presence.all()
+    if not present:
+        return []
+    async with ctx.db.read() as session:
+        rows = (await session.execute(
+            select(Staff).where(Staff.id.in_(list(present)), Staff.active))).scalars()  # type: ignore[attr-defined]
+        return [OnDuty(s.id, s.username, s.display_name, present[s.id], s.capacity,
+                       tuple(s.languages.split(","))) for s in rows]

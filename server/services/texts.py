@@ -1,0 +1,71 @@
+"""System messages shown to residents, in Finnish (plain language), Swedish and English."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "queued": {
+        "fi": "Siirrän sinut jonoon. Työntekijä vastaa sinulle pian. Voit kirjoittaa asiasi "
+              "jo nyt.",
+        "sv": "Du står nu i kö. En medarbetare svarar dig snart. Du kan redan skriva ditt ärende.",
+        "en": "You are now in the queue. A staff member will answer you soon. You can already "
+              "write what your matter is about.",
+    },
+    "queued_priority": {
+        "fi": "Siirrän sinut jonon kärkeen. Työntekijä vastaa sinulle niin pian kuin voi.",
+        "sv": "Du flyttas först i kön. En medarbetare svarar dig så snart som möjligt.",
+        "en": "You are now first in the queue. A staff member will answer you as soon as "
+              "possible.",
+    },
+    "closed_hours": {
+        "fi": "Työntekijät eivät ole nyt paikalla. Chat on auki: {hours}. Voit palata silloin. "
+              "Hätätilanteessa soita tai tekstaa 112.",
+        "sv": "Medarbetarna är inte på plats nu. Chatten är öppen: {hours}. Kom tillbaka då. "
+              "I en nödsituation ring eller sms:a 112.",
+        "en": "No staff are available now. The chat is staffed: {hours}. Please come back "
+              "then. In an emergency call or text 112.",
+    },
+    "already_queued": {
+        "fi": "Olet jo jonossa. Työntekijä vastaa pian.",
+        "sv": "Du står redan i kön. En medarbetare svarar snart.",
+        "en": "You are already in the queue. A staff member will answer soon.",
+    },
+    "joined": {
+        "fi": "{name} tuli keskusteluun.",
+        "sv": "{name} har anslutit till chatten.",
+        "en": "{name} joined the chat.",
+    },
+    "staff_disconnected": {
+        "fi": "Työntekijän yhteys katkesi. Olet taas jonon kärjessä. Seuraava vapaa työntekijä "
+              "jatkaa keskustelua. Viestisi ovat tallessa.",
+        "sv": "Medarbetarens anslutning bröts. Du står först i kön igen. Nästa lediga "
+              "medarbetare fortsätter. Dina meddelanden finns kvar.",
+        "en": "The staff member's connection was lost. You are first in the queue again. "
+              "The next free staff member will continue. Your messages are kept.",
+    },
+    "transferred": {
+        "fi": "Keskustelu siirtyy toiselle työntekijälle. Odota hetki.",
+        "sv": "Chatten flyttas till en annan medarbetare. Vänta en stund.",
+        "en": "The chat is being transferred to another staff member. Please wait a moment.",
+    },
+    "requeued": {
+        "fi": "Keskustelu siirtyi takaisin jonoon. Seuraava vapaa työntekijä jatkaa.",
+        "sv": "Chatten flyttades tillbaka till kön. Nästa lediga medarbetare fortsätter.",
+        "en": "The chat went back to the queue. The next free staff member will continue.",
+    },
+    "closed_by_staff": {
+        "fi": "Työntekijä lopetti keskustelun. Kiitos yhteydenotosta. Voit antaa palautetta.",
+        "sv": "Medarbetaren avslutade chatten. Tack för att du tog kontakt. Du kan ge respons.",
+        "en": "The staff member ended the chat. Thank you for contacting us. You can give "
+              "feedback.",
+    },
+    "closed_by_resident": {
+        "fi": "Asiakas lopetti keskustelun.",
+        "sv": "Klienten avslutade chatten.",
+        "en": "The resident ended the chat.",
+    },
+}
+
+
+def text(key: str, lang: str, **values: str) -> str:
+    variants = TEXTS[key]
+    return variants.get(lang, variants["fi"]).format(**values)

@@ -1,0 +1,128 @@
+"""SQLModel tables. The database is the source of truth; the bus only carries live copies."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def TZ() -> sa.DateTime:  # noqa: N802 - reads like a column type
+    return sa.DateTime(timezone=True)
+
+
+class Chat(SQLModel, table=True):
+    __tablename__ = "chats"
+    __table_args__ = (sa.Index("ix_chats_queue", "state", "priority", "queued_at"),
+                      sa.Index("ix_chats_staff_state", "staff_id", "state"))
+
+    id: str = Field(primary_key=True, max_length=32)
+    token_hash: str = Field(max_length=64)
+    lang: str = Field(max_length=2)
+    municipality: str | None = Field(default=None, max_length=100)
+    state: str = Field(default="bot", max_length=10)
+    priority: bool = False
+    requeued: bool = False
+    topic: str | None = Field(default=None, max_length=64)
+    fallback_streak: int = 0
+    last_seq: int = 0
+    resident_read_seq: int = 0
+    staff_read_seq: int = 0
+    staff_id: str | None = Field(default=None, max_length=32, foreign_key="staff.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    handoff_at: datetime | None = Field(default=None, sa_type=TZ)
+    queued_at: datetime | None = Field(default=None, sa_type=TZ)
+    accepted_at: datetime | None = Field(default=None, sa_type=TZ)
+    first_accepted_at: datetime | None = Field(default=None, sa_type=TZ)
+    closed_at: datetime | None = Field(default=None, sa_type=TZ)
+    closed_by: str | None = Field(default=None, max_length=10)
+    tag_topics: str | None = Field(default=None, max_length=1000)
+    outcome: str | None = Field(default=None, max_length=32)
+    referred_to: str | None = Field(default=None, max_length=200)
+
+
+class Message(SQLModel, table=True):
+    __tablename__ = "messages"
+    __table_args__ = (sa.UniqueConstraint("chat_id", "seq", name="uq_messages_chat_seq"),
+                      sa.UniqueConstraint("chat_id", "client_msg_id", name="uq_messages_chat_cmid"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: str = Field(foreign_key="chats.id", max_length=32)
+    seq: int
+    author: str = Field(max_length=10)
+    author_name: str | None = Field(default=None, max_length=100)
+    text: str = Field(sa_type=sa.Text)
+    buttons: str | None = Field(default=None, sa_type=sa.Text)
+    client_msg_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+
+
+class Staff(SQLModel, table=True):
+    __tablename__ = "staff"
+
+    id: str = Field(primary_key=True, max_length=32)
+    username: str = Field(unique=True, max_length=64)
+    display_name: str = Field(max_length=100)
+    password_hash: str = Field(max_length=200)
+    roles: str = Field(default="staff", max_length=100)
+    capacity: int = 3
+    languages: str = Field(default="fi", max_length=20)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+
+
+class StaffSession(SQLModel, table=True):
+    __tablename__ = "staff_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    staff_id: str = Field(foreign_key="staff.id", max_length=32, index=True)
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    expires_at: datetime = Field(sa_type=TZ)
+
+
+class Feedback(SQLModel, table=True):
+    __tablename__ = "feedback"
+
+    chat_id: str = Field(primary_key=True, foreign_key="chats.id", max_length=32)
+    score: int
+    comment: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+
+
+class InternalNote(SQLModel, table=True):
+    """Notes between staff (e.g. on transfer); never shown to the resident."""
+
+    __tablename__ = "internal_notes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: str = Field(foreign_key="chats.id", max_length=32, index=True)
+    staff_id: str = Field(foreign_key="staff.id", max_length=32)
+    text: str = Field(sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who opened, transferred or exported which transcript, and when."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=TZ, index=True)
+    staff_id: str = Field(max_length=32, index=True)
+    action: str = Field(max_length=32)
+    chat_id: str | None = Field(default=None, max_length=32, index=True)
+    detail: str | None = Field(default=None, max_length=500)

@@ -1,0 +1,44 @@
+"""Liveness, readiness and metrics."""
+
+from __future__ import annotations
+
+import asyncio
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+CHECK_TIMEOUT_S = 2.0
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    ctx = request.app.state.ctx
+    checks: dict[str, str] = {}
+    for name, probe in (("database", ctx.db.ping), ("bus", ctx.backends.bus.ping)):
+        if name == "bus" and ctx.backends.redis is None:
+            checks[name] = "in-process"
+            continue
+        try:
+            await asyncio.wait_for(probe(), CHECK_TIMEOUT_S)
+            checks[name] = "ok"
+        except Exception as exc:  # any failure means not ready; say which
+            checks[name] = f"unavailable: {type(exc).__name__}"
+    ready = all(v in ("ok", "in-process") for v in checks.values())
+    return JSONResponse({"status": "ready" if ready else "unavailable", "checks": checks},
+                        status_code=200 if ready else 503)
+
+
+async def metrics(request: Request) -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+routes = [
+    Route("/healthz", healthz, methods=["GET"]),
+    Route("/readyz", readyz, methods=["GET"]),
+    Route("/metrics", metrics, methods=["GET"]),
+]

@@ -1,0 +1,63 @@
+"""Resident HTTP API: open a chat, read the service status."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from server.services import chats, presence
+from server.services.context import ServiceContext
+from server.services.errors import InvalidInput
+from server.web import metrics
+from server.web.security import client_address, handles_errors, read_model
+
+
+class CreateChat(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    lang: Literal["fi", "sv", "en"]
+    municipality: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+
+
+def _ctx(request: Request) -> ServiceContext:
+    ctx: ServiceContext = request.app.state.ctx
+    return ctx
+
+
+def ws_url(request: Request) -> str:
+    public = _ctx(request).settings.public_url
+    base = public.rstrip("/") if public else f"{request.url.scheme}://{request.url.netloc}"
+    return base.replace("https://", "wss://").replace("http://", "ws://") + "/ws/v1/resident"
+
+
+@handles_errors
+async def create_chat(request: Request) -> Response:
+    body = await read_model(request, CreateChat)
+    chat, token = await chats.create_chat(_ctx(request), body.lang, body.municipality,
+                                          client_address(request))
+    metrics.CHATS_CREATED.labels(chat.lang).inc()
+    return JSONResponse({"chat_id": chat.id, "resident_token": token, "ws_url": ws_url(request)},
+                        status_code=201)
+
+
+@handles_errors
+async def service_status(request: Request) -> Response:
+    ctx = _ctx(request)
+    lang = request.query_params.get("lang", "fi")
+    if lang not in chats.LANGS:
+        raise InvalidInput("lang must be one of fi, sv, en")
+    staff = [s for s in await presence.on_duty(ctx) if s.status == "available"]
+    open_now = ctx.settings.hours.is_open(ctx.clock())
+    return JSONResponse({
+        "open_now": open_now, "staff_on_duty": len(staff) if open_now else 0,
+        "hours_text": ctx.settings.hours.describe(lang), "announcement": None,
+    })
+
+
+routes = [
+    Route("/api/v1/chats", create_chat, methods=["POST"]),
+    Route("/api/v1/service/status", service_status, methods=["GET"]),
+]

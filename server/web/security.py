@@ -1,0 +1,122 @@
+"""Origin checks, request bodies, security headers, and client addresses (never stored)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.config import Settings
+from server.services.errors import ServiceError
+
+MAX_BODY_BYTES = 16 * 1024
+Model = TypeVar("Model", bound=BaseModel)
+
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; "
+            "form-action 'self'; frame-ancestors 'none'")
+# The widget's chat frame is embedded by county pages on other origins.
+WIDGET_FRAME_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; "
+                    "img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; "
+                    "base-uri 'none'; form-action 'none'; frame-ancestors *")
+
+
+def origin_allowed(conn: HTTPConnection, settings: Settings) -> bool:
+    """Same origin as the Host we were reached at, or on the configured allow-list."""
+    origin = conn.headers.get("origin")
+    if origin is None:
+        return False
+    origin = origin.rstrip("/")
+    if origin in settings.allowed_origins:
+        return True
+    host = conn.headers.get("host")
+    return bool(host) and urlsplit(origin).netloc == host
+
+
+def client_address(conn: HTTPConnection) -> str:
+    """The peer address for rate-limit keys only (uvicorn applies trusted proxy headers)."""
+    return conn.client.host if conn.client else "unknown"
+
+
+def error_response(exc: ServiceError) -> JSONResponse:
+    return JSONResponse({"error": exc.code, "message": exc.message}, status_code=exc.http_status)
+
+
+async def read_model(request: Request, model: type[Model]) -> Model:
+    from server.services.errors import InvalidInput, TooLarge
+
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise InvalidInput("send the body as application/json")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise TooLarge(f"request body is larger than {MAX_BODY_BYTES // 1024} KiB")
+    try:
+        data = json.loads(body or b"null")
+    except ValueError:
+        raise InvalidInput("body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise InvalidInput("body must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise InvalidInput(f"{where}: {first['msg']}") from None
+
+
+def handles_errors(
+    endpoint: Callable[[Request], Awaitable[Any]],
+) -> Callable[[Request], Awaitable[Any]]:
+    async def wrapped(request: Request) -> Any:
+        try:
+            return await endpoint(request)
+        except ServiceError as exc:
+            return error_response(exc)
+
+    wrapped.__name__ = endpoint.__name__
+    return wrapped
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (does not touch WebSocket scopes)."""
+
+    def __init__(self, app: ASGIApp, *, secure: bool) -> None:
+        self.app, self.secure = app, secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        framed = path.startswith("/widget/") and path.endswith(".html")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                extra = {
+                    b"x-content-type-options": b"nosniff",
+                    b"referrer-policy": b"no-referrer",
+                    b"content-security-policy": (WIDGET_FRAME_CSP if framed else PAGE_CSP).encode(),
+                    b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
+                    b"cross-origin-opener-policy": b"same-origin",
+                }
+                if not framed:
+                    extra[b"x-frame-options"] = b"DENY"
+                if self.secure:
+                    extra[b"strict-transport-security"] = b"max-age=31536000"
+                if path.startswith(("/api/", "/ws/")):
+                    extra[b"cache-control"] = b"no-store"
+                headers += [(k, v) for k, v in extra.items() if k not in names]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

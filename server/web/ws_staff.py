@@ -1,0 +1,171 @@
+"""The staff socket (/ws/v1/staff): queue, presence and the staff member's chats."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.catalogue import TAG_TOPICS
+from server.bus.hub import Hub
+from server.protocol import frames as f
+from server.services import accounts, chats, lifecycle, presence, queue
+from server.services.context import QUEUE_TOPIC, ServiceContext, chat_topic, staff_topic
+from server.services.errors import Forbidden, InvalidInput, Unauthorized
+from server.services.messages import check_text, post_message
+from server.store.models import Chat, Staff
+from server.web import metrics
+from server.web.connection import Connection, Control
+
+CLOSE_UNAUTHORIZED = 4401
+
+
+class StaffConnection(Connection):
+    kind = "staff"
+    frames = f.STAFF_FRAMES
+
+    def __init__(self, ws: Any, ctx: ServiceContext, hub: Hub, staff: Staff,
+                 session_token: str) -> None:
+        super().__init__(ws, ctx, hub)
+        self.staff, self.session_token = staff, session_token
+        self.status = "available"
+
+    def background(self) -> list[Awaitable[None]]:
+        return [self._keep_presence(), self._revalidate()]
+
+    async def setup(self) -> None:
+        await self.join(staff_topic(self.staff.id))
+        await self.join(QUEUE_TOPIC)
+        self.ready = True
+        self.enqueue(Control(self._initial_sync))
+        await presence.set_presence(self.ctx, self.staff.id, self.status)
+        await queue.publish_queue(self.ctx)  # staffing changed: estimates change
+
+    async def _initial_sync(self) -> None:
+        await self._send(f.QueueSnapshot(items=await queue.queue_items(self.ctx)))
+        await self._send_presence()
+        async with self.ctx.db.read() as session:
+            mine = (await session.execute(select(Chat).where(
+                Chat.staff_id == self.staff.id, Chat.state == "active"))).scalars().all()
+        for chat in mine:
+            await self._open_chat(await lifecycle.assignment_frame(self.ctx, chat))
+
+    async def _open_chat(self, frame: f.ChatAssigned) -> None:
+        await self.join(chat_topic(frame.chat_id))
+        await self._send(frame)
+        self.follow(frame.chat_id, frame.transcript[-1].seq if frame.transcript else 0)
+        await self._catch_up(frame.chat_id, None)
+
+    async def _close_chat(self, chat_id: str, frame: f.ServerFrame) -> None:
+        await self._send(frame)
+        self.unfollow(chat_id)
+        await self.leave(chat_topic(chat_id))
+
+    async def _send_presence(self) -> None:
+        active = sum(1 for _ in self.sent_seq)
+        await self._send(f.PresenceUpdated(status=self.status,  # type: ignore[arg-type]
+                                           active_chats=active, capacity=self.staff.capacity))
+
+    async def _keep_presence(self) -> None:
+        while True:
+            await asyncio.sleep(presence.refresh_interval(self.ctx))
+            await presence.set_presence(self.ctx, self.staff.id, self.status)
+
+    async def _revalidate(self) -> None:
+        while True:
+            await asyncio.sleep(self.ctx.settings.staff_revalidate_s)
+            try:
+                self.staff, _ = await accounts.session_staff(self.ctx, self.session_token)
+            except Unauthorized:
+                self._revoked()
+
+    def _revoked(self) -> None:
+        self.enqueue(f.ErrorFrame(code="unauthorized", message="your session has ended"))
+        self.enqueue(Control(self._close_unauthorized))
+
+    async def _close_unauthorized(self) -> None:
+        self.stop(CLOSE_UNAUTHORIZED, "session ended")
+
+    def deliver(self, topic: str, frame: f.ServerFrame) -> None:
+        if not self.ready:
+            return
+        if isinstance(frame, f.SessionRevoked):
+            self._revoked()
+        elif isinstance(frame, f.ChatAssigned):
+            self.enqueue(Control(lambda: self._open_chat(frame)))
+        elif isinstance(frame, f.ChatReleased):
+            self.enqueue(Control(lambda: self._close_chat(frame.chat_id, frame)))
+        elif isinstance(frame, f.ChatStateFrame) and frame.state == "closed" and frame.chat_id:
+            chat_id = frame.chat_id
+            self.enqueue(Control(lambda: self._close_chat(chat_id, frame)))
+        elif isinstance(frame, f.TypingFrame | f.ReadFrame):
+            if getattr(frame, "author", getattr(frame, "by", None)) != "staff":
+                self.enqueue(frame)
+        elif isinstance(frame, f.QueuePosition):
+            return  # for residents
+        else:
+            self.enqueue(frame)
+
+    def handlers(self) -> dict[str, Callable[[Any], Awaitable[None]]]:
+        return {
+            "presence.set": self.on_presence, "chat.accept": self.on_accept,
+            "queue.take_next": self.on_take_next, "message.send": self.on_message,
+            "typing": self.on_typing, "read": self.on_read, "chat.transfer": self.on_transfer,
+            "chat.close": self.on_close, "ping": self.on_ping,
+        }
+
+    async def on_presence(self, frame: f.PresenceSet) -> None:
+        self.status = frame.status
+        await presence.set_presence(self.ctx, self.staff.id, frame.status)
+        self.enqueue(Control(self._send_presence))
+        await queue.publish_queue(self.ctx)
+
+    async def on_accept(self, frame: f.ChatAccept) -> None:
+        await lifecycle.accept(self.ctx, self.staff, frame.chat_id)
+
+    async def on_take_next(self, frame: f.QueueTakeNext) -> None:
+        await lifecycle.take_next(self.ctx, self.staff)
+
+    def _require_followed(self, chat_id: str, client_msg_id: str | None = None) -> None:
+        if chat_id not in self.sent_seq:
+            raise Forbidden("this chat is not assigned to you", chat_id=chat_id,
+                            client_msg_id=client_msg_id)
+
+    async def on_message(self, frame: f.StaffMessageSend) -> None:
+        check_text(frame.text, chat_id=frame.chat_id, client_msg_id=frame.client_msg_id)
+        try:
+            await lifecycle.owned_chat(self.ctx, self.staff, frame.chat_id)
+        except Forbidden as exc:
+            exc.client_msg_id = frame.client_msg_id
+            raise
+        message, created = await post_message(
+            self.ctx, frame.chat_id, "staff", frame.text, client_msg_id=frame.client_msg_id,
+            author_name=self.staff.display_name)
+        self.enqueue(f.MessageAck(chat_id=frame.chat_id, client_msg_id=frame.client_msg_id,
+                                  seq=message.seq))
+        if created:
+            metrics.MESSAGES.labels("staff").inc()
+
+    async def on_typing(self, frame: f.StaffTyping) -> None:
+        self._require_followed(frame.chat_id)
+        await chats.relay_typing(self.ctx, frame.chat_id, "staff", frame.active)
+
+    async def on_read(self, frame: f.StaffRead) -> None:
+        self._require_followed(frame.chat_id)
+        await chats.mark_read(self.ctx, frame.chat_id, "staff", frame.seq)
+
+    async def on_transfer(self, frame: f.ChatTransfer) -> None:
+        await lifecycle.transfer(self.ctx, self.staff, frame.chat_id, frame.to, frame.note)
+
+    async def on_close(self, frame: f.StaffChatClose) -> None:
+        unknown = [t for t in frame.tags.topics if t not in TAG_TOPICS]
+        if unknown:
+            raise InvalidInput(f"unknown topic {unknown[0][:64]!r}: use intent names or 'other'",
+                               chat_id=frame.chat_id)
+        await lifecycle.close_by_staff(self.ctx, self.staff, frame.chat_id, frame.tags.topics,
+                                       frame.tags.outcome, frame.tags.referred_to)
+
+    async def on_ping(self, frame: f.Ping) -> None:
+        self.enqueue(f.Pong())
