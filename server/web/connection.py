@@ -102,7 +102,11 @@ class Connection:
                 self._group_tasks = [
                     group.create_task(self._receive_loop()), group.create_task(self._send_loop()),
                     *(group.create_task(t) for t in self.background())]
-        except* (WebSocketDisconnect, ConnectionError, Closing):
+        except* Closing as group:
+            first = group.exceptions[0]
+            assert isinstance(first, Closing)
+            self._closing = self._closing or first
+        except* (WebSocketDisconnect, ConnectionError):
             pass
         finally:
             metrics.CONNECTIONS.labels(self.kind).dec()

@@ -1,0 +1,271 @@
+"""Test helpers: real server processes, staff accounts, and protocol clients.
+
+Servers run as subprocesses (`neuvo db upgrade` + `neuvo serve`) against real SQLite files,
+PostgreSQL databases and Redis, exactly as in production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import websockets
+
+ROOT = Path(__file__).resolve().parent.parent
+NEUVO = [sys.executable, "-m", "server.cli"]
+PASSWORD = "correct-horse-battery"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def base_env(db_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEUVO_")}
+    env.update({
+        "NEUVO_DEV": "1", "NEUVO_DATABASE_URL": db_url, "NEUVO_SERVICE_HOURS": "always",
+        "NEUVO_CHAT_CREATE_PER_MINUTE": "100000", "NEUVO_MESSAGES_PER_MINUTE": "100000",
+        "NEUVO_FRAMES_PER_SECOND": "1000", "NEUVO_FRAME_BURST": "1000",
+        "NEUVO_LOGIN_FAILURES_PER_15MIN": "1000", "NEUVO_STAFF_REVALIDATE_S": "1",
+        "NEUVO_SWEEP_INTERVAL_S": "1", "PYTHONUNBUFFERED": "1",
+    })
+    env.update(extra)
+    return env
+
+
+def run_cli(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*NEUVO, *args], env=env, input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, timeout=60, check=False)
+
+
+@dataclass
+class ServerProcess:
+    env: dict[str, str]
+    port: int = field(default_factory=free_port)
+    log_path: Path | None = None
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_base(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self.proc = subprocess.Popen([*NEUVO, "serve", "--port", str(self.port)], env=self.env,
+                                     cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}: {self.log_tail()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(self.base_url + "/healthz", timeout=1).status_code == 200:
+                    return
+            time.sleep(0.1)
+        raise RuntimeError("server did not start in 30 s: " + self.log_tail())
+
+    def stop(self, kill: bool = False) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        if kill:
+            self.proc.kill()
+        else:
+            self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def restart(self, kill: bool = False) -> None:
+        self.stop(kill=kill)
+        self.start()
+
+    def log_tail(self) -> str:
+        if self.log_path and self.log_path.exists():
+            return self.log_path.read_text(errors="replace")[-3000:]
+        return ""
+
+
+def migrate(env: dict[str, str]) -> None:
+    result = run_cli(["db", "upgrade"], env)
+    if result.returncode != 0:
+        raise RuntimeError("migration failed: " + result.stderr)
+
+
+@contextlib.contextmanager
+def start_server(tmp_path: Path, env: dict[str, str] | None = None,
+                 db_url: str | None = None) -> Iterator[ServerProcess]:
+    """A migrated server on a free port (SQLite in tmp_path unless db_url is given)."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    full_env = base_env(db_url or f"sqlite:///{tmp_path / 'neuvo.db'}", **(env or {}))
+    migrate(full_env)
+    server = ServerProcess(env=full_env, log_path=tmp_path / f"server-{uuid.uuid4().hex[:6]}.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def create_staff(server: ServerProcess, username: str, password: str = PASSWORD,
+                 role: str | list[str] = "staff", display_name: str = "Sosiaaliohjaaja",
+                 languages: str = "fi,sv,en", capacity: int = 3) -> str:
+    roles = [role] if isinstance(role, str) else role
+    args = ["staff", "add", username, "--display-name", display_name, "--password-stdin",
+            "--languages", languages, "--capacity", str(capacity)]
+    for r in roles:
+        args += ["--role", r]
+    result = run_cli(args, server.env, stdin=password + "\n")
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr)
+    return username
+
+
+def unique(prefix: str = "u") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+def msg_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Client:
+    """A protocol client: frames in order, with helpers to wait for a frame type."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.buffer: list[dict[str, Any]] = []
+
+    async def send(self, frame: dict[str, Any] | str) -> None:
+        await self.ws.send(frame if isinstance(frame, str) else json.dumps(frame, ensure_ascii=False))
+
+    async def next(self, timeout: float = 5.0) -> dict[str, Any]:
+        if self.buffer:
+            return self.buffer.pop(0)
+        return json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+
+    async def expect(self, type_: str, timeout: float = 5.0, **match: Any) -> dict[str, Any]:
+        """The next frame of `type_` (matching fields); other frames stay buffered."""
+        skipped: list[dict[str, Any]] = []
+        for i, frame in enumerate(self.buffer):
+            if frame["type"] == type_ and all(frame.get(k) == v for k, v in match.items()):
+                return self.buffer.pop(i)
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"no {type_} {match} within {timeout}s; saw {skipped}")
+                frame = json.loads(await asyncio.wait_for(self.ws.recv(), remaining))
+                if frame["type"] == type_ and all(frame.get(k) == v for k, v in match.items()):
+                    return frame
+                skipped.append(frame)
+        finally:
+            self.buffer.extend(skipped)
+
+    async def quiet(self, seconds: float = 0.3) -> list[dict[str, Any]]:
+        """Frames that arrive within `seconds` (buffered ones included)."""
+        frames, self.buffer = self.buffer, []
+        with contextlib.suppress(TimeoutError):
+            while True:
+                frames.append(json.loads(await asyncio.wait_for(self.ws.recv(), seconds)))
+        return frames
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+class Resident(Client):
+    def __init__(self, ws: Any, chat_id: str, token: str) -> None:
+        super().__init__(ws)
+        self.chat_id, self.token = chat_id, token
+
+    @classmethod
+    async def start(cls, server: ServerProcess, lang: str = "fi", **body: Any) -> Resident:
+        async with httpx.AsyncClient() as http:
+            response = await http.post(server.base_url + "/api/v1/chats",
+                                       json={"lang": lang, **body})
+        response.raise_for_status()
+        data = response.json()
+        resident = cls(None, data["chat_id"], data["resident_token"])
+        await resident.connect(server)
+        return resident
+
+    async def connect(self, server: ServerProcess, last_seq: int = 0) -> dict[str, Any]:
+        self.ws = await websockets.connect(server.ws_base + "/ws/v1/resident")
+        self.buffer = []
+        await self.send({"type": "hello", "chat_id": self.chat_id, "token": self.token,
+                         "last_seq": last_seq})
+        return await self.expect("welcome")
+
+    async def say(self, text: str, client_msg_id: str | None = None) -> dict[str, Any]:
+        cid = client_msg_id or msg_id()
+        await self.send({"type": "message.send", "client_msg_id": cid, "text": text})
+        return await self.expect("message.ack", client_msg_id=cid)
+
+
+class StaffClient(Client):
+    def __init__(self, ws: Any, cookie: str, csrf: str) -> None:
+        super().__init__(ws)
+        self.cookie, self.csrf = cookie, csrf
+
+    @staticmethod
+    async def login(server: ServerProcess, username: str,
+                    password: str = PASSWORD) -> tuple[str, str]:
+        async with httpx.AsyncClient() as http:
+            response = await http.post(server.base_url + "/api/v1/staff/login",
+                                       json={"username": username, "password": password})
+        response.raise_for_status()
+        return response.cookies["neuvo_session"], response.json()["csrf_token"]
+
+    @classmethod
+    async def start(cls, server: ServerProcess, username: str,
+                    password: str = PASSWORD) -> StaffClient:
+        cookie, csrf = await cls.login(server, username, password)
+        client = cls(None, cookie, csrf)
+        await client.connect(server)
+        return client
+
+    async def connect(self, server: ServerProcess) -> dict[str, Any]:
+        self.ws = await websockets.connect(
+            server.ws_base + "/ws/v1/staff", origin=server.base_url,  # type: ignore[arg-type]
+            additional_headers={"Cookie": f"neuvo_session={self.cookie}"})
+        self.buffer = []
+        return await self.expect("queue.snapshot")
+
+    async def accept(self, chat_id: str) -> dict[str, Any]:
+        await self.send({"type": "chat.accept", "chat_id": chat_id})
+        return await self.expect("chat.assigned", chat_id=chat_id)
+
+    async def say(self, chat_id: str, text: str) -> dict[str, Any]:
+        cid = msg_id()
+        await self.send({"type": "message.send", "chat_id": chat_id, "client_msg_id": cid,
+                         "text": text})
+        return await self.expect("message.ack", client_msg_id=cid)
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        raise RuntimeError("chromium is not installed: run `make test` (it installs Debian's "
+                           "chromium) or `apt-get install chromium`")
+    return path
