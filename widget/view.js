@@ -1,0 +1,100 @@
+// Small DOM helpers for the parts of the frame that show state rather than messages:
+// which section is visible, connection state, queue, typing indicator, service status.
+
+import { t } from "./i18n.js";
+
+export const $ = (id) => document.getElementById(id);
+
+export function showSection(name) {
+  for (const id of ["intro", "chat", "expired"]) $(id).hidden = id !== name;
+  $("dock").hidden = name !== "chat";
+}
+
+// state: bot | queued | active | closed (the chat's state from the server)
+export function showChatState(state) {
+  const closed = state === "closed";
+  $("closed").hidden = !closed;
+  $("composer").hidden = closed;
+  $("human").hidden = state !== "bot";
+  $("end").hidden = closed;
+  if (closed) $("confirm").hidden = true;
+  if (state !== "queued") $("queue").hidden = true;
+  if (state === "active") $("queue").textContent = "";
+  $("text").disabled = closed;
+}
+
+let connState = "";
+let hideTimer = 0;
+
+// Shown while something is wrong; "online" is announced briefly after a reconnect.
+export function showConnection(state) {
+  const node = $("conn");
+  const wasBroken = connState === "reconnecting" || connState === "offline";
+  connState = state;
+  clearTimeout(hideTimer);
+  node.dataset.state = state;
+  if (state === "online") {
+    node.textContent = wasBroken ? t("conn_online") : "";
+    hideTimer = setTimeout(() => { node.textContent = ""; }, 4000);
+  } else {
+    node.textContent = t(`conn_${state}`);
+  }
+}
+
+export function relabelConnection() {
+  if (connState && connState !== "online") showConnection(connState);
+}
+
+export function showQueue(position, waitSeconds) {
+  const node = $("queue");
+  const parts = [t("queue_position", { n: position })];
+  parts.push(Number.isInteger(waitSeconds)
+    ? t("queue_wait", { min: Math.max(1, Math.round(waitSeconds / 60)) })
+    : t("queue_wait_unknown"));
+  parts.push(t("queued_note"));
+  node.textContent = parts.join(" ");
+  node.hidden = false;
+}
+
+let typingTimer = 0;
+
+export function showTyping(active, who) {
+  const node = $("typing");
+  clearTimeout(typingTimer);
+  node.hidden = !active;
+  node.textContent = active ? t("typing", { who }) : "";
+  // A lost "stopped typing" frame must not leave the indicator on forever.
+  if (active) typingTimer = setTimeout(() => showTyping(false), 15_000);
+}
+
+export function showServiceStatus(status) {
+  if (!status) {
+    $("service-status").textContent = t("status_failed");
+    $("service-hours").hidden = true;
+    $("announcement").hidden = true;
+    return;
+  }
+  let text = t("status_closed");
+  if (status.open_now) {
+    text = status.staff_on_duty > 0
+      ? t("status_open_staff", { n: status.staff_on_duty })
+      : t("status_open_nobody");
+  }
+  $("service-status").textContent = text;
+  const hours = typeof status.hours_text === "string" ? status.hours_text : "";
+  $("service-hours").textContent = hours ? t("status_hours", { hours }) : "";
+  $("service-hours").hidden = !hours;
+  const note = typeof status.announcement === "string" ? status.announcement.trim() : "";
+  $("announcement-text").textContent = note;
+  $("announcement").hidden = !note;
+}
+
+export function updateCounter(length, max) {
+  const node = $("counter");
+  const left = max - length;
+  const near = left <= 200;
+  node.hidden = !near;
+  node.textContent = near ? (left < 0 ? t("too_long", { max }) : t("chars_left", { n: left })) : "";
+  node.dataset.over = left < 0 ? "true" : "false";
+  $("text").setAttribute("aria-invalid", left < 0 ? "true" : "false");
+}
