@@ -65,7 +65,10 @@ export class App {
     this.host.post("started", { active: true });
     this.client = new ResidentClient(chat, {
       frame: (frame) => this.onFrame(frame),
-      status: (state) => view.showConnection(state),
+      status: (state) => {
+        view.showConnection(state);
+        if (state !== "online") view.showTyping(false); // nobody's typing reaches us now
+      },
       acked: (id, seq) => this.conversation.markAcked(id, seq),
       failed: (id, code) => this.conversation.markFailed(id, errorText(code)),
       expired: () => this.expire(),

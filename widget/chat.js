@@ -44,7 +44,7 @@ function changeLang(value) {
     app.save();
   }
   host.post("lang", { lang });
-  view.relabelConnection();
+  view.relabelStatus();
   app.conversation.relabel();
   if (app.chat?.state) view.showChatState(app.chat.state);
   if (!app.chat) app.loadStatus();

@@ -41,18 +41,23 @@ export function showConnection(state) {
   }
 }
 
-export function relabelConnection() {
+let lastQueue = null;
+
+// After a language change: say the connection and queue state again in the new language.
+export function relabelStatus() {
   if (connState && connState !== "online") showConnection(connState);
+  if (lastQueue && !$("queue").hidden) showQueue(...lastQueue);
 }
 
 export function showQueue(position, waitSeconds) {
+  lastQueue = [position, waitSeconds];
   const node = $("queue");
-  const parts = [t("queue_position", { n: position })];
-  parts.push(Number.isInteger(waitSeconds)
+  const head = document.createElement("strong");
+  head.textContent = t("queue_position", { n: position });
+  const wait = Number.isInteger(waitSeconds)
     ? t("queue_wait", { min: Math.max(1, Math.round(waitSeconds / 60)) })
-    : t("queue_wait_unknown"));
-  parts.push(t("queued_note"));
-  node.textContent = parts.join(" ");
+    : t("queue_wait_unknown");
+  node.replaceChildren(head, document.createTextNode(`${wait} ${t("queued_note")}`));
   node.hidden = false;
 }
 
@@ -63,6 +68,7 @@ export function showTyping(active, who) {
   clearTimeout(typingTimer);
   node.hidden = !active;
   node.textContent = active ? t("typing", { who }) : "";
+  if (active) $("main").scrollTop = $("main").scrollHeight;
   // A lost "stopped typing" frame must not leave the indicator on forever.
   if (active) typingTimer = setTimeout(() => showTyping(false), 15_000);
 }
