@@ -155,6 +155,7 @@ export class App {
     this.client = null;
     this.chat = null;
     this.store.forgetChat();
+    view.showConnection("");
     view.showSection("expired");
     this.host.post("started", { active: false });
     $("expired-new").focus();
@@ -166,6 +167,7 @@ export class App {
     this.client = null;
     this.chat = null;
     this.store.forgetChat();
+    view.showConnection("");
     $("feedback").reset();
     view.showSection("intro");
     this.host.post("started", { active: false });

@@ -33,7 +33,9 @@ export function showConnection(state) {
   connState = state;
   clearTimeout(hideTimer);
   node.dataset.state = state;
-  if (state === "online") {
+  if (!state) {
+    node.textContent = ""; // no chat, no connection to talk about
+  } else if (state === "online") {
     node.textContent = wasBroken ? t("conn_online") : "";
     hideTimer = setTimeout(() => { node.textContent = ""; }, 4000);
   } else {

@@ -137,5 +137,5 @@ async def chat_frame_after_reload(page: Page):  # type: ignore[no-untyped-def]
     from tests.widget.widget_helpers import chat_frame
 
     frame = await chat_frame(page)
-    await expect(frame.locator("#chat, #expired").first).to_be_visible(timeout=10_000)
+    await expect(frame.locator("#chat:visible, #expired:visible")).to_be_visible(timeout=10_000)
     return frame
