@@ -33,7 +33,6 @@ browser:
 
 test: $(BIN)/.installed-test services browser
 	$(BIN)/ruff check server bot tests bench
-	$(BIN)/mypy server bot
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed-test

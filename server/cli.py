@@ -93,12 +93,40 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from server.logs import configure
 
     configure()
+    if settings.dev:
+        asyncio.run(_demo_account(settings))
     uvicorn.run(create_app(settings), host=args.host, port=args.port, ws="websockets-sansio",
                 ws_max_size=1024 * 1024, ws_ping_interval=20, ws_ping_timeout=20,
                 access_log=False, log_config=None, proxy_headers=args.proxy_headers,
                 forwarded_allow_ips=args.forwarded_allow_ips, timeout_graceful_shutdown=15,
                 server_header=False)
     return 0
+
+
+async def _demo_account(settings: Settings) -> None:
+    """Development only (NEUVO_DEV=1): a demo account with a fresh password each start."""
+    import secrets
+
+    from sqlalchemy import update
+
+    from server.services import accounts
+    from server.store.db import Database
+    from server.store.models import Staff
+
+    db = Database(settings.async_database_url)
+    password = secrets.token_urlsafe(12)
+    try:
+        try:
+            await accounts.add_staff(db, "demo", password, ["staff", "supervisor", "editor"],
+                                     "Sosiaaliohjaaja", settings.default_capacity, ["fi", "sv", "en"])
+        except accounts.Conflict:
+            async with db.write() as session:
+                await session.execute(update(Staff).where(Staff.username == "demo").values(
+                    password_hash=accounts.hash_password(password), active=True))
+    finally:
+        await db.dispose()
+    print(f"\n  Demo staff account (development only): username demo, password {password}\n",
+          flush=True)
 
 
 def _db(args: argparse.Namespace, settings: Settings) -> int:

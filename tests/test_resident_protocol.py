@@ -31,7 +31,9 @@ async def test_create_chat_returns_token_and_ws_url(server: ServerProcess) -> No
     ({}, 422),
     ({"lang": "fi", "municipality": "x" * 101}, 422),
 ])
-async def test_create_chat_refuses_bad_bodies(server: ServerProcess, body: dict, status: int) -> None:
+async def test_create_chat_refuses_bad_bodies(
+    server: ServerProcess, body: dict, status: int,
+) -> None:
     async with httpx.AsyncClient() as http:
         response = await http.post(server.base_url + "/api/v1/chats", json=body)
     assert response.status_code == status

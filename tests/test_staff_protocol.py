@@ -9,7 +9,15 @@ import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.helpers import PASSWORD, Resident, ServerProcess, StaffClient, create_staff, run_cli, unique
+from tests.helpers import (
+    PASSWORD,
+    Resident,
+    ServerProcess,
+    StaffClient,
+    create_staff,
+    run_cli,
+    unique,
+)
 
 
 async def queued_resident(server: ServerProcess, lang: str = "fi") -> Resident:

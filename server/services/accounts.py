@@ -34,6 +34,10 @@ class LoginResult:
     staff: Staff
 
 
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -19,7 +19,7 @@ def aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-def TZ() -> sa.DateTime:  # noqa: N802 - reads like a column type
+def TZ() -> sa.DateTime:
     return sa.DateTime(timezone=True)
 
 
