@@ -28,10 +28,7 @@ export function appendLinkified(parent, text) {
     link.target = "_blank";
     link.rel = "noopener noreferrer";
     link.textContent = raw;
-    const hint = document.createElement("span");
-    hint.className = "sr-only";
-    hint.textContent = ` (${t("new_window")})`;
-    link.append(hint);
+    link.setAttribute("aria-describedby", "new-window-hint"); // "opens in a new window"
     parent.append(link);
     last = match.index + raw.length;
   }
