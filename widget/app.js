@@ -93,6 +93,11 @@ export class App {
     view.showChatState(state);
     if (state === "closed") {
       view.showTyping(false);
+      // The composer just went away: if focus was there (or nowhere), say what happened.
+      const focused = document.activeElement;
+      if (!focused || focused === document.body || focused === $("log") || focused.offsetParent === null) {
+        $("closed-note").focus();
+      }
       this.conversation.refreshQuickReplies();
       if (was && was !== "closed") this.conversation.announce(t("closed_note"));
     }

@@ -119,7 +119,7 @@ function wireControls() {
   });
   $("end-yes").addEventListener("click", () => {
     app.endChat();
-    $("save").focus();
+    $("log").focus(); // until the server confirms; then focus moves to "chat ended"
   });
   $("feedback").addEventListener("submit", (e) => {
     e.preventDefault();

@@ -62,7 +62,7 @@
   var badgeText = document.createElement("span");
   badgeText.className = "neuvo__sr";
   launcher.append(icon, label, badge, badgeText);
-  wrapper.append(panel, launcher);
+  wrapper.append(launcher, panel); // tab order: launcher, then the chat
   root.append(sheet, wrapper);
   applyColor();
   relabel();
