@@ -127,8 +127,10 @@ export class Conversation {
   }
 
   scrollToEnd() {
-    const scroller = this.log.closest(".main");
-    if (scroller) scroller.scrollTop = scroller.scrollHeight;
+    // The log's own scroller, or the whole page on short screens (see chat.css).
+    for (const scroller of [this.log.closest(".main"), document.scrollingElement]) {
+      if (scroller) scroller.scrollTop = scroller.scrollHeight;
+    }
   }
 
   transcript() {

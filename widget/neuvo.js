@@ -13,9 +13,9 @@
   var base = new URL("./", data.server ? new URL("/widget/", data.server) : script.src);
   var serverOrigin = base.origin;
   var LABELS = {
-    fi: { open: "Chat", unread: "uutta viestiä" },
-    sv: { open: "Chatt", unread: "nya meddelanden" },
-    en: { open: "Chat", unread: "new messages" },
+    fi: { open: "Chat", one: "uusi viesti", many: "uutta viestiä" },
+    sv: { open: "Chatt", one: "nytt meddelande", many: "nya meddelanden" },
+    en: { open: "Chat", one: "new message", many: "new messages" },
   };
   var lang = LABELS[data.lang] ? data.lang : "fi";
   var STATE_KEY = "neuvo.loader";
@@ -114,7 +114,8 @@
     label.textContent = data.label || LABELS[lang].open;
     badge.textContent = String(unread);
     badge.hidden = unread === 0;
-    badgeText.textContent = unread ? ", " + unread + " " + LABELS[lang].unread : "";
+    var words = unread === 1 ? LABELS[lang].one : LABELS[lang].many;
+    badgeText.textContent = unread ? "(" + unread + " " + words + ")" : "";
     if (data.notifyTitle === "true") document.title = unread ? "(" + unread + ") " + pageTitle : pageTitle;
   }
 

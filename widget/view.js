@@ -70,7 +70,7 @@ export function showTyping(active, who) {
   clearTimeout(typingTimer);
   node.hidden = !active;
   node.textContent = active ? t("typing", { who }) : "";
-  if (active) $("main").scrollTop = $("main").scrollHeight;
+  if (active) $("typing").scrollIntoView({ block: "nearest" });
   // A lost "stopped typing" frame must not leave the indicator on forever.
   if (active) typingTimer = setTimeout(() => showTyping(false), 15_000);
 }
