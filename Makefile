@@ -32,11 +32,11 @@ browser:
 	deploy/dev/ensure-chromium.sh
 
 test: $(BIN)/.installed-test services browser
-	$(BIN)/ruff check server bot tests bench
+	$(BIN)/ruff check server bot tests $(wildcard bench)
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed-test
-	$(BIN)/ruff check server bot tests bench
+	$(BIN)/ruff check server bot tests $(wildcard bench)
 	$(BIN)/mypy server bot
 
 bench: $(BIN)/.installed-test
