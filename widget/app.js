@@ -16,6 +16,7 @@ export class App {
     this.chat = null;
     this.client = null;
     this.unread = 0;
+    this.feedbackPending = false;
     this.conversation = new Conversation($("log"), $("live"), (button) => this.sendText(button.payload, button.title));
   }
 
@@ -95,9 +96,9 @@ export class App {
       view.showTyping(false);
       // The composer just went away: if focus was there (or nowhere), say what happened.
       const focused = document.activeElement;
-      if (!focused || focused === document.body || focused === $("log") || focused.offsetParent === null) {
-        $("closed-note").focus();
-      }
+      const lost = !focused || focused === document.body || focused === $("log")
+        || focused.offsetParent === null;
+      if (was !== "closed" && lost && document.hasFocus()) $("closed-note").focus();
       this.conversation.refreshQuickReplies();
       if (was && was !== "closed") this.conversation.announce(t("closed_note"));
     }
@@ -121,9 +122,8 @@ export class App {
   markSeen() {
     if (!this.chat || !this.host.seeing) return;
     const seq = this.conversation.newestIncomingSeq();
-    if (seq > (this.chat.read_sent ?? 0)) {
+    if (seq > (this.chat.read_sent ?? 0) && this.client?.transient({ type: "read", seq })) {
       this.chat.read_sent = seq;
-      this.client?.transient({ type: "read", seq });
       this.save();
     }
     this.setUnread(0);
@@ -141,13 +141,24 @@ export class App {
   }
 
   submitFeedback(score, comment) {
+    if (this.feedbackPending || !this.client) return;
     const frame = { type: "feedback.submit", score };
     if (comment) frame.comment = comment;
-    this.client?.control(frame);
+    this.feedbackPending = true;
+    $("feedback-send").textContent = t("st_pending");
+    this.client.control(frame); // sent now, or after the next reconnect
+  }
+
+  // The server stored the feedback (feedback.ack), or already had it (error conflict).
+  feedbackStored() {
+    const inForm = $("feedback").contains(document.activeElement) || document.activeElement === document.body;
+    this.feedbackPending = false;
+    $("feedback-send").textContent = t("feedback_send");
     this.chat.feedback_sent = true;
     this.save();
     this.showFeedbackDone();
-    $("thanks").focus();
+    if (inForm) $("thanks").focus();
+    this.client?.finish(); // nothing more to say in a closed chat: free the connection
   }
 
   showFeedbackDone() {
@@ -228,7 +239,18 @@ const FRAME_HANDLERS = {
       app.save();
     }
   },
+  "feedback.ack"(app) {
+    app.feedbackStored();
+  },
   error(app, frame) {
+    if (app.feedbackPending && frame.code === "conflict" && !frame.client_msg_id) {
+      app.feedbackStored();
+      return;
+    }
+    if (app.feedbackPending) {
+      app.feedbackPending = false;
+      $("feedback-send").textContent = t("feedback_send");
+    }
     const key = { rate_limited: "err_rate_limited", chat_closed: "err_chat_closed" }[frame.code];
     app.conversation.announce(key ? t(key) : t("err_generic", { msg: String(frame.message ?? frame.code) }));
   },

@@ -38,6 +38,7 @@ export class ResidentClient {
     this.attempt = 0;
     this.timers = {};
     this.controls = []; // frames to send once connected (handoff, close, feedback)
+    this.finishing = false;
     this.lastFrameAt = 0;
     this.onOnline = () => this.reconnectNow();
     this.onOffline = () => this.cb.status("offline");
@@ -122,9 +123,15 @@ export class ResidentClient {
     if (!(this.ready && this.raw(frame))) this.controls.push(frame);
   }
 
-  // Ephemeral frames (typing, read): dropped when not connected.
+  // Ephemeral frames (typing, read): dropped when not connected. True if sent.
   transient(frame) {
-    if (this.ready) this.raw(frame);
+    return this.ready && this.raw(frame);
+  }
+
+  // Close for good once the queued control frames are out (feedback on a closed chat).
+  finish() {
+    this.finishing = true;
+    if (this.ready && this.controls.length === 0) this.stop();
   }
 
   send(text, shown = text) {
@@ -174,6 +181,7 @@ const HANDLERS = {
     client.flushOutbox();
     const controls = client.controls.splice(0);
     controls.forEach((f) => client.raw(f));
+    if (client.finishing) client.stop();
   },
   "message.ack"(client, frame) {
     client.removeFromOutbox(frame.client_msg_id);

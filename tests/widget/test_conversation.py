@@ -3,6 +3,8 @@ driven through the protocol, read marks, close, feedback and the saved transcrip
 
 from __future__ import annotations
 
+import sqlite3
+
 from playwright.async_api import Page, expect
 
 from tests.helpers import ServerProcess, StaffClient, create_staff
@@ -84,7 +86,12 @@ async def test_full_conversation(page: Page, server: ServerProcess) -> None:
     await frame.get_by_label("4").check()
     await frame.get_by_label("Comment (optional)").fill("Quick and kind.")
     await frame.get_by_role("button", name="Send feedback").click()
-    await expect(frame.locator("#thanks")).to_be_visible()
+    await expect(frame.locator("#thanks")).to_be_focused()
+    db = server.env["NEUVO_DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT score, comment FROM feedback WHERE chat_id = ?",
+                            (chat_id,)).fetchall()
+    assert rows == [(4, "Quick and kind.")]
     await staff.close()
 
     # Escape closes the panel and gives focus back to the launcher.

@@ -6,7 +6,13 @@ from __future__ import annotations
 from playwright.async_api import Frame, Page, expect
 
 from tests.helpers import ServerProcess, StaffClient, create_staff
-from tests.widget.widget_helpers import chat_frame, messages, open_host_page, stored_chat
+from tests.widget.widget_helpers import (
+    chat_frame,
+    launcher,
+    messages,
+    open_host_page,
+    stored_chat,
+)
 
 # Where focus is: "launcher" (in the loader's shadow root), "frame:<id or tag>" or "page:<tag>".
 WHERE = """() => {
@@ -123,10 +129,10 @@ async def test_keyboard_only_conversation(page: Page, server: ServerProcess) -> 
 
     # Escape closes the panel and returns focus to the launcher; Enter opens it again.
     await page.keyboard.press("Escape")
-    assert await page.evaluate(WHERE) == "launcher"
+    await expect(launcher(page)).to_be_focused()
     await expect(page.locator(".neuvo-widget .neuvo__panel")).to_be_hidden()
     await page.keyboard.press("Enter")
     await expect(frame.locator("#save")).to_be_focused()
     await page.keyboard.press("Escape")
-    assert await page.evaluate(WHERE) == "launcher"
+    await expect(launcher(page)).to_be_focused()
     await staff.close()
