@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from tests.helpers import ServerProcess
 # Network Access), so "localhost" (≠ the server's 127.0.0.1 origin) plays the county.
 HOST_PAGE = "http://localhost:{port}/county-page.html"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "widget" / "screenshots"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "widget"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 _axe = Axe()
 
@@ -125,7 +127,10 @@ async def axe_check(target: Page | Frame, label: str) -> None:
 
 
 async def screenshot(page: Page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    """Save to test-artifacts/widget/; with NEUVO_UPDATE_SCREENSHOTS=1 also refresh the
+    committed copies in widget/screenshots/ (shown in the README)."""
+    folder = SCREENSHOTS if os.environ.get("NEUVO_UPDATE_SCREENSHOTS") == "1" else ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     await page.screenshot(path=str(path))
     return path
