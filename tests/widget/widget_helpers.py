@@ -132,5 +132,10 @@ async def screenshot(page: Page, name: str) -> Path:
     folder = SCREENSHOTS if os.environ.get("NEUVO_UPDATE_SCREENSHOTS") == "1" else ARTIFACTS
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    await page.screenshot(path=str(path))
+    size = page.viewport_size
+    if size and size["width"] > 800:  # desktop: only the corner with the widget
+        clip = {"x": size["width"] - 440, "y": 0, "width": 440, "height": size["height"]}
+        await page.screenshot(path=str(path), clip=clip)
+    else:
+        await page.screenshot(path=str(path))
     return path
