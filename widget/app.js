@@ -70,7 +70,7 @@ export class App {
         view.showConnection(state);
         if (state !== "online") view.showTyping(false); // nobody's typing reaches us now
       },
-      acked: (id, seq) => this.conversation.markAcked(id, seq),
+      acked: (id) => this.conversation.markAcked(id),
       failed: (id, code) => this.conversation.markFailed(id, errorText(code)),
       expired: () => this.expire(),
       changed: () => this.save(),
