@@ -1,0 +1,1 @@
+"""The embedded engine: reads the Rasa project files and answers in-process."""

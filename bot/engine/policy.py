@@ -1,0 +1,79 @@
+"""Dialogue policy from rules.yml: intent -> actions, and the built-in actions' behaviour."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from bot.api import BotContext, BotReply, BotTurn
+from bot.catalogue import FALLBACK_INTENT, SAFETY_INTENTS
+from bot.engine.engine import Engine, Parse
+from bot.engine.facts import fill
+
+
+@dataclass
+class _Turn:
+    replies: list[BotReply] = field(default_factory=list)
+    handoff: bool = False
+    safety: bool = False
+
+
+def render(engine: Engine, name: str, ctx: BotContext) -> BotReply | None:
+    """One response in the chat's language, placeholders filled, or None if undefined."""
+    variants = engine.project.variants(name, ctx.lang)
+    if not variants:
+        return None
+    variant = variants[0]
+    values: Mapping[str, str] = {**engine.facts.resolve(ctx.lang, ctx.facts),
+                                 "service_hours": ctx.service_hours_text}
+    return BotReply(fill(variant.text, values), variant.buttons)
+
+
+def greet(engine: Engine, ctx: BotContext) -> BotTurn:
+    reply = render(engine, "utter_greet", ctx)
+    return BotTurn(replies=(reply,) if reply else (), intent="greet", confidence=1.0)
+
+
+def respond(engine: Engine, parse: Parse, ctx: BotContext) -> BotTurn:
+    intent = parse.intent
+    if intent == "affirm" and ctx.fallback_streak >= 2:
+        intent = "request_human"  # "yes" to "would you like to talk to a person?"
+    if parse.safety or intent in SAFETY_INTENTS:
+        actions = ["action_safety"]
+    else:
+        actions = engine.project.rules.get(intent) or ["action_fallback"]
+    turn = _Turn()
+    for action in actions:
+        _run(engine, action, intent, ctx, turn)
+    streak = ctx.fallback_streak + 1 if intent == FALLBACK_INTENT else 0
+    return BotTurn(replies=tuple(turn.replies), intent=intent, confidence=parse.confidence,
+                   handoff=turn.handoff, safety=turn.safety, fallback_streak=streak)
+
+
+def _say(engine: Engine, name: str, ctx: BotContext, turn: _Turn) -> None:
+    reply = render(engine, name, ctx)
+    if reply is not None:
+        turn.replies.append(reply)
+
+
+def _run(engine: Engine, action: str, intent: str, ctx: BotContext, turn: _Turn) -> None:
+    if action == "action_safety":
+        turn.safety = True
+        _say(engine, f"utter_{intent}" if intent in SAFETY_INTENTS else "utter_emergency", ctx, turn)
+        _say(engine, "utter_emergency_access", ctx, turn)
+        if ctx.in_service_hours:
+            _say(engine, "utter_handoff_priority", ctx, turn)
+            turn.handoff = True
+        else:
+            _say(engine, "utter_safety_out_of_hours", ctx, turn)
+    elif action == "action_handoff":
+        if ctx.in_service_hours:
+            _say(engine, "utter_handoff", ctx, turn)
+            turn.handoff = True
+        else:
+            _say(engine, "utter_handoff_out_of_hours", ctx, turn)
+    elif action == "action_fallback":
+        name = "utter_fallback_offer_human" if ctx.fallback_streak >= 1 else "utter_ask_rephrase"
+        _say(engine, name, ctx, turn)
+    else:
+        _say(engine, action, ctx, turn)
