@@ -1,10 +1,10 @@
 """The intent classifier: word and character n-gram TF-IDF features with a linear model.
 
 Like Rasa's CountVectorsFeaturizer (word + char_wb) followed by a classifier. Words are
-lemmatised (bot/engine/lemmas.py, from simplemma; it measurably helps Finnish: +1-2 points on the dev set) after
-spoken forms are mapped to standard ones; both views are diacritics-folded. Confidences are a
-softmax over the linear SVM's decision scores (a fixed temperature), so that thresholds work
-like Rasa's FallbackClassifier.
+lemmatised (bot/engine/lemmas.py, from simplemma; it measurably helps Finnish: +1-2 points on
+the dev set) after spoken forms are mapped to standard ones; both views are
+diacritics-folded. Confidences are a softmax over the linear SVM's decision scores (a fixed
+temperature), so that thresholds work like Rasa's FallbackClassifier.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sklearn.svm import LinearSVC
 
 from bot.engine.lemmas import Lemmatiser
 from bot.engine.normalise import clean, fold, tokens
+
 
 @dataclass(frozen=True)
 class ClassifierSettings:

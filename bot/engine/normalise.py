@@ -16,7 +16,8 @@ from functools import lru_cache
 MAX_CHARS = 1000  # the classifier looks at the beginning; the safety layer scans everything
 
 _TAG = re.compile(r"<[^>]{0,200}>")
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_CONTROL = re.compile(
+    r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _APOSTROPHE = re.compile(r"['’`´]")
 _NON_WORD = re.compile(r"[^\w\s\-./]", re.UNICODE)
 _SPACE = re.compile(r"\s+")

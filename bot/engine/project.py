@@ -9,8 +9,16 @@ from typing import Any
 
 from bot.api import Button
 from bot.engine.loader import (
-    DEFAULT_PROJECT, NLU_FILES, RULES_FILE, Example, ProjectError, RawProject, child, line_of,
-    read_examples, read_yaml,
+    DEFAULT_PROJECT,
+    NLU_FILES,
+    RULES_FILE,
+    Example,
+    ProjectError,
+    RawProject,
+    child,
+    line_of,
+    read_examples,
+    read_yaml,
 )
 
 CONFIG_FILE = "config.yml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.catalogue import ALL_INTENTS, FALLBACK_INTENT, SAFETY_INTENTS
-from bot.engine.facts import COUNTY_FILE, CONTEXT_KEYS, load_facts, placeholders
+from bot.engine.facts import CONTEXT_KEYS, COUNTY_FILE, load_facts, placeholders
 from bot.engine.loader import NLU_FILES, RULES_FILE, Problem, RawProject, child, line_of
 from bot.engine.normalise import clean, fold
 from bot.engine.project import DOMAIN_FILE, Project
@@ -41,7 +41,8 @@ def _check_intents(project: Project, raw: RawProject) -> None:
     line = _domain_line(raw, "intents")
     for intent in project.intents:
         if intent not in ALL_INTENTS:
-            raw.error(DOMAIN_FILE, line, f"intent '{intent}' is not in the fixed catalogue (bot/catalogue.py)")
+            raw.error(DOMAIN_FILE, line, f"intent '{intent}' is not in the fixed catalogue "
+                                         "(bot/catalogue.py)")
     for intent in ALL_INTENTS:
         if project.intents and intent not in project.intents:
             raw.error(DOMAIN_FILE, line, f"catalogue intent '{intent}' is missing from 'intents'")
@@ -86,7 +87,8 @@ def _check_rules(project: Project, raw: RawProject) -> None:
                 raw.error(RULES_FILE, line, f"rule uses unknown action '{action}' "
                                             f"(known: {', '.join(BUILTIN_ACTIONS)})")
             elif project.actions and action not in project.actions:
-                raw.error(RULES_FILE, line, f"action '{action}' is not listed under 'actions' in {DOMAIN_FILE}")
+                raw.error(RULES_FILE, line, f"action '{action}' is not listed under 'actions' "
+                                            f"in {DOMAIN_FILE}")
     for intent in (*ALL_INTENTS, FALLBACK_INTENT):
         if project.rules and intent not in project.rules:
             raw.error(RULES_FILE, 1, f"no rule answers intent '{intent}'")
@@ -101,7 +103,8 @@ def _check_responses(project: Project, raw: RawProject) -> None:
     allowed = facts.keys | CONTEXT_KEYS
     for name in ACTION_RESPONSES:
         if project.responses and name not in project.responses:
-            raw.error(DOMAIN_FILE, _domain_line(raw, "responses"), f"response '{name}' is required but missing")
+            raw.error(DOMAIN_FILE, _domain_line(raw, "responses"),
+                      f"response '{name}' is required but missing")
     for name, by_lang in project.responses.items():
         line = _domain_line(raw, "responses", name)
         for lang in ("fi", "sv", "en"):

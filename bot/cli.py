@@ -1,0 +1,131 @@
+"""`neuvo bot train | validate | parse | test` (also `python -m bot.cli ...`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.engine.loader import DEFAULT_PROJECT, ProjectError
+
+
+def _project_dir(value: str) -> Path:
+    path = Path(value)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"not a directory: {value}")
+    return path
+
+
+def _data_file(value: str) -> Path:
+    path = Path(value)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no such file: {value}")
+    return path
+
+
+def add_bot_commands(subparsers: argparse._SubParsersAction) -> None:
+    bot = subparsers.add_parser("bot", help="train, validate and test the bot content",
+                                description="Tools for the bot content in bot/ (a Rasa 3.x project).")
+    bot.set_defaults(func=lambda args: (bot.print_help(), 2)[1])
+    sub = bot.add_subparsers(dest="bot_command", metavar="COMMAND")
+    project = argparse.ArgumentParser(add_help=False)
+    project.add_argument("--project", type=_project_dir, default=DEFAULT_PROJECT,
+                         help="the bot project directory (default: the bundled bot/)")
+
+    train = sub.add_parser("train", parents=[project], help="train the embedded engine and cache the model")
+    train.set_defaults(func=_train)
+    validate = sub.add_parser("validate", parents=[project],
+                              help="check the content files; problems name file and line")
+    validate.set_defaults(func=_validate)
+    parse = sub.add_parser("parse", parents=[project],
+                           help="classify messages from stdin (one per line) into Rasa /model/parse JSON")
+    parse.add_argument("--lang", choices=["fi", "sv", "en"], default=None,
+                       help="language of the messages (default: any)")
+    parse.set_defaults(func=_parse)
+    test = sub.add_parser("test", parents=[project], help="evaluate on a lang<TAB>intent<TAB>text file")
+    test.add_argument("--data", type=_data_file, required=True, help="the TSV file to evaluate on")
+    test.add_argument("--errors", action="store_true", help="also list every misclassified message")
+    test.set_defaults(func=_test)
+
+
+def _fail(message: str) -> int:
+    print(f"neuvo bot: {message}", file=sys.stderr)
+    return 1
+
+
+def _train(args: argparse.Namespace) -> int:
+    from bot.embedded import _cache_path, load_engine
+
+    started = time.perf_counter()
+    try:
+        engine = load_engine(args.project, use_cache=False)
+    except ProjectError as exc:
+        return _fail(f"content has errors (run `neuvo bot validate`):\n{exc}")
+    from bot.embedded import _write_cache
+
+    path = _cache_path(args.project)
+    _write_cache(path, engine)
+    print(f"trained on {len(engine.project.examples)} examples, {len(engine.classifier.classes)} intents "
+          f"in {time.perf_counter() - started:.2f} s; model cached at {path}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from bot.engine.project import parse_project
+    from bot.engine.validate import validate
+
+    project, raw = parse_project(args.project)
+    problems = validate(project, raw)
+    for problem in problems:
+        print(f"{args.project / problem.file}:{problem.line}: {problem.severity}: {problem.message}")
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    print(f"{len(project.examples)} examples, {len(project.responses)} responses, "
+          f"{len(project.rules)} rules: {errors} errors, {warnings} warnings", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _parse(args: argparse.Namespace) -> int:
+    from bot.embedded import load_engine
+
+    try:
+        engine = load_engine(args.project)
+    except ProjectError as exc:
+        return _fail(f"content has errors (run `neuvo bot validate`):\n{exc}")
+    for line in sys.stdin:
+        text = line.rstrip("\r\n")
+        print(json.dumps(engine.parse(text, args.lang).to_rasa(text), ensure_ascii=False), flush=True)
+    return 0
+
+
+def _test(args: argparse.Namespace) -> int:
+    from bot.embedded import load_engine
+    from bot.engine.evaluate import evaluate, format_report, read_tsv
+
+    try:
+        items = read_tsv(args.data)
+        engine = load_engine(args.project)
+    except (ValueError, OSError) as exc:
+        return _fail(str(exc))
+    report = evaluate(engine, items)
+    print(format_report(report))
+    if args.errors and report.errors:
+        print("\nmisclassified (line: expected -> predicted | text)")
+        for item, predicted in report.errors:
+            print(f"  {item.line}: {item.intent} -> {predicted} | {item.text}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="neuvo")
+    add_bot_commands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

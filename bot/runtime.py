@@ -1,0 +1,28 @@
+"""The factory the server uses to pick a bot runtime from configuration."""
+
+from __future__ import annotations
+
+import os
+
+from bot.api import Bot
+
+KINDS = ("embedded", "rasa")
+
+
+def make_bot(kind: str, rasa_url: str | None, facts: dict[str, str]) -> Bot:
+    """"embedded" (in-process, default) or "rasa" (a Rasa server at `rasa_url`).
+
+    Raises ValueError with a clear message on bad configuration.
+    """
+    if kind == "embedded":
+        from bot.embedded import EmbeddedBot
+
+        return EmbeddedBot.from_project(facts=facts)
+    if kind == "rasa":
+        if not rasa_url:
+            raise ValueError("NEUVO_BOT=rasa needs NEUVO_RASA_URL, e.g. http://127.0.0.1:5005")
+        from bot.rasa_bot import RasaBot
+
+        timeout = float(os.environ.get("NEUVO_RASA_TIMEOUT", "5"))
+        return RasaBot(rasa_url, timeout=timeout, facts=facts, token=os.environ.get("NEUVO_RASA_TOKEN"))
+    raise ValueError(f"unknown bot runtime {kind!r}; expected one of: {', '.join(KINDS)}")
