@@ -1,0 +1,98 @@
+"""RasaBot without Rasa: unavailable and slow servers, and mapping of Rasa's answers.
+
+The real Rasa server is exercised in test_rasa_integration.py (`make test-rasa`)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from bot.api import REQUEST_HUMAN_PAYLOAD
+from bot.rasa_bot import RasaBot
+from tests.bot.conftest import make_ctx
+
+
+@pytest.fixture
+async def silent_server() -> AsyncIterator[str]:
+    """Accepts connections and never answers."""
+    writers: list[asyncio.StreamWriter] = []
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writers.append(writer)
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    for w in writers:
+        w.close()
+    server.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_slow_rasa_gives_the_unavailable_answer_within_the_timeout(silent_server: str) -> None:
+    bot = RasaBot(silent_server, timeout=0.5)
+    started = time.monotonic()
+    turn = await bot.respond("toimeentulotuki", make_ctx("sv", streak=1))
+    assert time.monotonic() - started < 3
+    assert "inte tillgänglig" in turn.replies[0].text
+    assert turn.replies[0].buttons[0].payload == REQUEST_HUMAN_PAYLOAD
+    assert turn.intent is None and not turn.handoff and turn.fallback_streak == 1
+    await bot.close()
+
+
+async def test_rasa_down_gives_the_unavailable_answer() -> None:
+    bot = RasaBot(f"http://127.0.0.1:{_free_port()}", timeout=1)
+    for turn in (await bot.greet(make_ctx("en")), await bot.respond("hi", make_ctx("en"))):
+        assert "unavailable" in turn.replies[0].text
+    await bot.close()
+
+
+def _fake_rasa(parse_intent: str, messages: list[dict[str, object]], seen: list[dict[str, object]]
+               ) -> httpx.MockTransport:
+    def handle(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content or b"null")
+        seen.append({"path": request.url.path, "body": body})
+        if request.url.path == "/model/parse":
+            ranking = [{"name": parse_intent, "confidence": 0.9}, {"name": "greet", "confidence": 0.1}]
+            return httpx.Response(200, json={"text": body["text"], "intent": ranking[0],
+                                             "intent_ranking": ranking, "entities": []})
+        if request.url.path.endswith("/tracker/events"):
+            return httpx.Response(200, json={})
+        return httpx.Response(200, json=messages)
+    return httpx.MockTransport(handle)
+
+
+async def test_custom_payloads_map_to_handoff_and_safety() -> None:
+    seen: list[dict[str, object]] = []
+    messages = [{"recipient_id": "c", "text": "Siirrän sinut.", "buttons": [{"title": "X", "payload": "/x"}]},
+                {"recipient_id": "c", "custom": {"neuvo": {"handoff": True, "safety": False}}}]
+    bot = RasaBot("http://rasa", transport=_fake_rasa("request_human", messages, seen))
+    turn = await bot.respond("ihminen", make_ctx("fi", in_hours=True, streak=1))
+    assert turn.intent == "request_human" and turn.handoff and not turn.safety and turn.fallback_streak == 0
+    assert turn.replies[0].buttons[0].payload == "/x"
+    slots = next(s["body"] for s in seen if str(s["path"]).endswith("/tracker/events"))
+    names = {e["name"]: e["value"] for e in slots}  # type: ignore[union-attr]
+    assert names["language"] == "fi" and names["in_service_hours"] is True
+    assert names["social_emergency_phone"]  # generic wording, never empty
+    await bot.close()
+
+
+async def test_safety_cue_rasa_missed_is_sent_as_a_safety_payload() -> None:
+    seen: list[dict[str, object]] = []
+    bot = RasaBot("http://rasa", transport=_fake_rasa("income_support_basic", [{"text": "ok"}], seen))
+    turn = await bot.respond("tarviin rahaa mutta en halua enää elää", make_ctx("fi", in_hours=False))
+    assert turn.safety and turn.intent == "crisis_suicide" and not turn.handoff
+    webhook = next(s["body"] for s in seen if s["path"] == "/webhooks/rest/webhook")
+    assert webhook["message"] == "/crisis_suicide"  # type: ignore[index]
+    await bot.close()
