@@ -9,7 +9,9 @@ temperature), so that thresholds work like Rasa's FallbackClassifier.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,13 +59,49 @@ class IntentClassifier:
         matrix = self._features.fit_transform(prepared)
         self._model.fit(matrix, list(intents))
         self.classes = tuple(str(c) for c in self._model.classes_)
+        self._coef_t = np.ascontiguousarray(self._model.coef_.T)
+        self._intercept = np.asarray(self._model.intercept_)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_analyzers", None)  # closures: rebuilt on first use
+        return state
+
+    def _vectorisers(self) -> list[tuple[Callable[[str], list[str]], dict[str, int], np.ndarray, int]]:
+        cached = self.__dict__.get("_analyzers")
+        if cached is None:
+            cached, offset = [], 0
+            for _, vectoriser in self._features.transformer_list:
+                vocab = vectoriser.vocabulary_
+                cached.append((vectoriser.build_analyzer(), vocab, vectoriser.idf_, offset))
+                offset += len(vocab)
+            self.__dict__["_analyzers"] = cached
+        return cached
+
+    def _scores(self, prepared: str) -> np.ndarray:
+        """The SVM's decision scores, computed directly from the fitted vocabularies.
+
+        Same numbers as FeatureUnion.transform + decision_function (sublinear TF-IDF, L2 norm
+        per vectoriser) without scikit-learn's per-call validation overhead (~10x faster).
+        """
+        indices: list[int] = []
+        values: list[float] = []
+        for analyse, vocab, idf, offset in self._vectorisers():
+            counts = Counter(analyse(prepared))
+            part = [(vocab[t], (1.0 + math.log(c)) * idf[vocab[t]]) for t, c in counts.items() if t in vocab]
+            norm = math.sqrt(sum(v * v for _, v in part)) or 1.0
+            indices.extend(i + offset for i, _ in part)
+            values.extend(v / norm for _, v in part)
+        if not indices:
+            return self._intercept.copy()
+        return self._intercept + np.asarray(values) @ self._coef_t[indices]
 
     def rank(self, text: str, lang: str | None = None) -> list[tuple[str, float]]:
         """All intents with confidences (summing to 1), best first."""
         prepared = self.features_text(text, lang)
         if not prepared.strip():
             return []
-        scores = self._model.decision_function(self._features.transform([prepared]))[0]
+        scores = self._scores(prepared)
         scaled = self.settings.temperature * (scores - scores.max())
         probs = np.exp(scaled)
         probs /= probs.sum()
