@@ -19,7 +19,7 @@ from urllib.parse import quote
 import httpx
 
 from bot.api import REQUEST_HUMAN_PAYLOAD, BotContext, BotReply, BotTurn, Button
-from bot.catalogue import FALLBACK_INTENT, SAFETY_INTENTS
+from bot.catalogue import ALL_INTENTS, FALLBACK_INTENT, SAFETY_INTENTS
 from bot.engine.facts import load_facts
 from bot.engine.loader import DEFAULT_PROJECT
 from bot.engine.normalise import clean
@@ -64,8 +64,10 @@ class RasaBot:
         message = _sanitise(text)
         try:
             if message.startswith("/") or not message:
-                intent, confidence = (message[1:].split("{")[0] if message else FALLBACK_INTENT), 1.0
-                message = message or f"/{FALLBACK_INTENT}"
+                intent = message[1:].split("{")[0] if message else FALLBACK_INTENT
+                if intent not in ALL_INTENTS:  # unknown payload or empty text: a fallback
+                    intent, message = FALLBACK_INTENT, f"/{FALLBACK_INTENT}"
+                confidence = 1.0 if intent != FALLBACK_INTENT else 0.0
             else:
                 intent, confidence, message = await self._classify(message)
             await self._set_slots(ctx)
