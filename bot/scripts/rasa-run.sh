@@ -19,7 +19,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=i
 
 mkdir -p "$MODELS"
 cd "$BOT"
-"$VENV/bin/rasa" data validate --domain domain.yml --data data --config "$CONFIG" --fail-on-warnings=false >&2 \
+"$VENV/bin/rasa" data validate --domain domain.yml --data data --config "$CONFIG" >&2 \
   || { echo "rasa-run: rasa data validate failed" >&2; exit 1; }
 # rasa train skips training when the content is unchanged (fingerprinting).
 "$VENV/bin/rasa" train --domain domain.yml --data data --config "$CONFIG" --out "$MODELS" \

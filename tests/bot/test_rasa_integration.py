@@ -63,11 +63,21 @@ def rasa_url(rasa_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         _wait_ready(proc, url, aport, log)
         yield url
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the script and its servers (one process group, started by this test)."""
+    for sig, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
         try:
-            proc.wait(timeout=30)
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            continue
 
 
 def _wait_ready(proc: subprocess.Popen[bytes], url: str, aport: int, log: Path) -> None:
