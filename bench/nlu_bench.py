@@ -71,8 +71,11 @@ def bench_rasa(items: list[Item], data: Path, repeat: int, config: str) -> dict[
     python = RASA_VENV / "bin" / "python"
     if not python.exists():
         return f"Rasa venv not found at {RASA_VENV} (create it with `make rasa-venv`)"
+    cache = RASA_VENV.parent / "rasa-cache"  # Rasa's training cache, outside the repository
+    env = {**os.environ, "RASA_CACHE_DIRECTORY": os.environ.get("RASA_CACHE_DIRECTORY", str(cache))}
     done = subprocess.run([str(python), str(REPO / "bench" / "rasa_eval.py"), str(REPO / "bot"), config,
-                           str(data), str(repeat)], capture_output=True, text=True, timeout=3600)
+                           str(data), str(repeat)], capture_output=True, text=True, timeout=3600, env=env,
+                          cwd=cache.parent)
     if done.returncode != 0:
         return f"Rasa run failed: {done.stderr.strip().splitlines()[-1:] or done.returncode}"
     result = json.loads(done.stdout.strip().splitlines()[-1])

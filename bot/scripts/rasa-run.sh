@@ -16,6 +16,8 @@ CONFIG="${NEUVO_RASA_CONFIG:-config.yml}"
 MODELS="${NEUVO_RASA_MODELS:-${XDG_CACHE_HOME:-$HOME/.cache}/neuvo/rasa-models}"
 NAME="neuvo-$(basename "$CONFIG" .yml)"
 export SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore
+# Rasa's training cache goes outside the repository, next to the venv.
+export RASA_CACHE_DIRECTORY="${RASA_CACHE_DIRECTORY:-${XDG_CACHE_HOME:-$HOME/.cache}/neuvo/rasa-cache}"
 
 mkdir -p "$MODELS"
 cd "$BOT"
