@@ -17,7 +17,7 @@ from server.protocol.frames import SessionRevoked
 from server.services.context import ServiceContext, staff_topic
 from server.services.errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthorized
 from server.store.db import Database
-from server.store.models import Staff, StaffSession, aware, utcnow
+from server.store.models import Staff, StaffSession, aware
 
 ROLES = ("staff", "supervisor", "editor", "admin")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -146,7 +146,7 @@ async def session_staff(ctx: ServiceContext, token: str | None) -> tuple[Staff, 
         raise Unauthorized("session expired or unknown; log in again")
     staff_session, staff = row
     expires = aware(staff_session.expires_at)
-    if not staff.active or expires is None or expires <= (ctx.clock() or utcnow()):
+    if not staff.active or expires is None or expires <= ctx.clock():
         raise Unauthorized("session expired; log in again")
     return staff, staff_session
 
