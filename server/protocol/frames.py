@@ -137,9 +137,17 @@ class StaffChatClose(ClientFrame):
     tags: CloseTags
 
 
+class ChatReassign(ClientFrame):
+    """Supervisors only: move a queued or active chat to a colleague or back to the queue."""
+
+    type: Literal["chat.reassign"]
+    chat_id: Id
+    to: Annotated[str, Field(min_length=1, max_length=64)]
+
+
 StaffFrame = Annotated[
     PresenceSet | ChatAccept | QueueTakeNext | StaffMessageSend | StaffTyping | StaffRead
-    | ChatTransfer | StaffChatClose | Ping,
+    | ChatTransfer | StaffChatClose | ChatReassign | Ping,
     Field(discriminator="type"),
 ]
 
@@ -284,10 +292,43 @@ class SessionRevoked(ServerFrame):
     staff_id: str
 
 
+class ConfigChanged(ServerFrame):
+    """Bus-only: service settings changed in the database; drop cached copies."""
+
+    type: Literal["config.changed"] = "config.changed"
+
+
+class ConsultReplyItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: int
+    author_name: str
+    text: str
+    created_at: str
+
+
+class ConsultThreadItem(BaseModel):
+    KEEP_NULL: ClassVar[tuple[str, ...]] = ("topic",)
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    created_at: str
+    author_name: str
+    lang: Lang
+    topic: str | None
+    text: str
+    replies: list[ConsultReplyItem]
+
+
+class ConsultUpdated(ServerFrame):
+    """To every staff socket: a consultation thread was created or got a reply."""
+
+    type: Literal["consult.updated"] = "consult.updated"
+    thread: ConsultThreadItem
+
+
 AnyServerFrame = Annotated[
     Welcome | MessageAck | MessageCreated | ChatStateFrame | QueuePosition | TypingFrame
     | ReadFrame | ErrorFrame | QueueSnapshot | QueueUpdated | ChatAssigned | ChatReleased
-    | PresenceUpdated | FeedbackAck | Pong | SessionRevoked,
+    | PresenceUpdated | FeedbackAck | Pong | SessionRevoked | ConfigChanged | ConsultUpdated,
     Field(discriminator="type"),
 ]
 

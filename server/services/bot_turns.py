@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from bot.api import BotContext, BotTurn
 from server.protocol.frames import Button
-from server.services import lifecycle
+from server.services import lifecycle, service_config
 from server.services.context import ServiceContext
 from server.services.messages import post_message
 from server.store.models import Chat
@@ -26,11 +26,12 @@ TALK_TO_PERSON = {"fi": "Haluan jutella ihmisen kanssa", "sv": "Jag vill chatta 
                   "en": "Talk to a person"}
 
 
-def bot_context(ctx: ServiceContext, chat: Chat) -> BotContext:
+async def bot_context(ctx: ServiceContext, chat: Chat) -> BotContext:
+    hours = (await service_config.current(ctx)).hours
     return BotContext(
         chat_id=chat.id, lang=chat.lang,  # type: ignore[arg-type]
-        in_service_hours=ctx.settings.hours.is_open(ctx.clock()),
-        service_hours_text=ctx.settings.hours.describe(chat.lang),
+        in_service_hours=hours.is_open(ctx.clock()),
+        service_hours_text=hours.describe(chat.lang, ctx.clock()),
         fallback_streak=chat.fallback_streak)
 
 
@@ -52,7 +53,7 @@ async def _ask_bot(ctx: ServiceContext, chat: Chat, text: str) -> BotTurn:
     from bot.api import Button as BotButton
 
     try:
-        return await asyncio.wait_for(ctx.bot.respond(text, bot_context(ctx, chat)),
+        return await asyncio.wait_for(ctx.bot.respond(text, await bot_context(ctx, chat)),
                                       ctx.settings.bot_timeout_s)
     except Exception as exc:  # the bot must never break the chat
         log.warning("bot turn failed (%s); offering a person", type(exc).__name__)

@@ -52,7 +52,7 @@ async def create_chat(ctx: ServiceContext, lang: str, municipality: str | None,
 async def greet(ctx: ServiceContext, chat: Chat) -> None:
     from server.services.bot_turns import bot_context
 
-    turn = await ctx.bot.greet(bot_context(ctx, chat))
+    turn = await ctx.bot.greet(await bot_context(ctx, chat))
     for reply in turn.replies:
         buttons = [Button(title=b.title, payload=b.payload) for b in reply.buttons]
         await post_message(ctx, chat.id, "bot", reply.text, buttons=buttons)

@@ -11,6 +11,7 @@ from bot.api import Bot
 from server.bus.factory import Backends
 from server.config import Settings
 from server.protocol.frames import ServerFrame, encode
+from server.services.service_config import ConfigCache
 from server.store.db import Database
 from server.store.models import utcnow
 
@@ -23,6 +24,7 @@ class ServiceContext:
     bot: Bot
     clock: Callable[[], datetime] = utcnow
     started_monotonic: float = field(default_factory=time.monotonic)
+    config_cache: ConfigCache = field(default_factory=ConfigCache)
 
     async def publish(self, topic: str, frame: ServerFrame) -> None:
         """Publish after the state change is committed (store first, then publish)."""
@@ -38,3 +40,4 @@ def staff_topic(staff_id: str) -> str:
 
 
 QUEUE_TOPIC = "queue"
+CONSULT_TOPIC = "consult"

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from server.protocol.frames import ChatAssigned, ChatReleased, ChatStateFrame
-from server.services import texts
+from server.services import service_config, texts
 from server.services.context import ServiceContext, chat_topic, staff_topic
 from server.services.errors import ChatClosed, Conflict, Forbidden, NotFound
 from server.services.messages import post_message, transcript
@@ -49,8 +49,9 @@ async def request_handoff(ctx: ServiceContext, chat_id: str, *, priority: bool =
             await _transition(ctx, chat_id, [Chat.state == "queued"], {"priority": True})
             await publish_queue(ctx)
         return chat.state
-    if not ctx.settings.hours.is_open(ctx.clock()):
-        hours = ctx.settings.hours.describe(chat.lang)
+    service_hours = (await service_config.current(ctx)).hours
+    if not service_hours.is_open(ctx.clock()):
+        hours = service_hours.describe(chat.lang, ctx.clock())
         await post_message(ctx, chat_id, "system", texts.text("closed_hours", chat.lang, hours=hours))
         return "bot"
     now = ctx.clock()

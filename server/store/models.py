@@ -126,3 +126,51 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=32)
     chat_id: str | None = Field(default=None, max_length=32, index=True)
     detail: str | None = Field(default=None, max_length=500)
+
+
+class CannedReply(SQLModel, table=True):
+    """A ready-made answer staff can insert; managed by supervisors."""
+
+    __tablename__ = "canned_replies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    lang: str = Field(max_length=2, index=True)
+    title: str = Field(max_length=100)
+    text: str = Field(sa_type=sa.Text)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    updated_by: str | None = Field(default=None, max_length=32)
+
+
+class ConsultThread(SQLModel, table=True):
+    """An anonymised excerpt sent to all on-duty staff for advice. `chat_id` is for audit only."""
+
+    __tablename__ = "consult_threads"
+
+    id: str = Field(primary_key=True, max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ, index=True)
+    staff_id: str = Field(foreign_key="staff.id", max_length=32)
+    chat_id: str = Field(foreign_key="chats.id", max_length=32)
+    lang: str = Field(max_length=2)
+    topic: str | None = Field(default=None, max_length=64)
+    text: str = Field(sa_type=sa.Text)
+
+
+class ConsultReply(SQLModel, table=True):
+    __tablename__ = "consult_replies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    thread_id: str = Field(foreign_key="consult_threads.id", max_length=32, index=True)
+    staff_id: str = Field(foreign_key="staff.id", max_length=32)
+    text: str = Field(sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+
+
+class ServiceSetting(SQLModel, table=True):
+    """Settings supervisors change at run time (service hours, announcement), as JSON."""
+
+    __tablename__ = "service_settings"
+
+    key: str = Field(primary_key=True, max_length=32)
+    value: str = Field(sa_type=sa.Text)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    updated_by: str | None = Field(default=None, max_length=32)

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server.services import chats, presence
+from server.services import chats, presence, service_config
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput
 from server.web import metrics
@@ -50,10 +50,12 @@ async def service_status(request: Request) -> Response:
     if lang not in chats.LANGS:
         raise InvalidInput("lang must be one of fi, sv, en")
     staff = [s for s in await presence.on_duty(ctx) if s.status == "available"]
-    open_now = ctx.settings.hours.is_open(ctx.clock())
+    config = await service_config.current(ctx)
+    open_now = config.hours.is_open(ctx.clock())
     return JSONResponse({
         "open_now": open_now, "staff_on_duty": len(staff) if open_now else 0,
-        "hours_text": ctx.settings.hours.describe(lang), "announcement": None,
+        "hours_text": config.hours.describe(lang, ctx.clock()),
+        "announcement": config.announcement_for(lang),
     })
 
 
