@@ -18,8 +18,10 @@ from bot.api import Bot
 from server.bus.factory import make_backends
 from server.bus.hub import Hub
 from server.config import Settings
+from server.protocol.frames import ConfigChanged, ServerFrame
 from server.services.context import ServiceContext
 from server.services.lifecycle import sweep_disconnected
+from server.services.service_config import CONFIG_TOPIC
 from server.store.db import Database
 from server.web import health, http_resident, http_staff, pages
 from server.web.security import SecurityHeaders
@@ -39,6 +41,20 @@ def make_bot(settings: Settings) -> Bot:
     from bot.runtime import make_bot as make_runtime
 
     return make_runtime(settings.bot, settings.rasa_url, {})
+
+
+class _ConfigWatcher:
+    """Drops this process's cached service settings when another process changes them."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def deliver(self, topic: str, frame: ServerFrame) -> None:
+        if isinstance(frame, ConfigChanged):
+            self.ctx.config_cache.invalidate()
+
+    def resync(self) -> None:
+        self.ctx.config_cache.invalidate()  # events may have been missed
 
 
 async def _sweeper(ctx: ServiceContext) -> None:
@@ -63,6 +79,7 @@ def create_app(settings: Settings) -> Starlette:
         ctx = ServiceContext(settings=settings, db=db, backends=backends, bot=make_bot(settings))
         hub = Hub(backends.bus)
         await hub.start()
+        await hub.join(CONFIG_TOPIC, _ConfigWatcher(ctx))
         tasks = TaskRegistry()
         app.state.ctx, app.state.hub, app.state.tasks = ctx, hub, tasks
         sweeper = asyncio.create_task(_sweeper(ctx), name="sweeper")
