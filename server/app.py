@@ -11,7 +11,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Mount, Route
+from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from bot.api import Bot
@@ -23,7 +23,7 @@ from server.services.context import ServiceContext
 from server.services.lifecycle import sweep_disconnected
 from server.services.service_config import CONFIG_TOPIC
 from server.store.db import Database
-from server.web import health, http_resident, http_staff, pages
+from server.web import health, http_resident, http_staff, http_supervisor, pages
 from server.web.security import SecurityHeaders
 from server.web.tasks import TaskRegistry
 
@@ -98,8 +98,8 @@ def create_app(settings: Settings) -> Starlette:
             await db.dispose()
 
     routes = [
-        *health.routes, *http_resident.routes, *http_staff.routes,
-        Route("/", pages.demo_page, methods=["GET"]),
+        *health.routes, *http_resident.routes, *http_staff.routes, *http_supervisor.routes,
+        *pages.routes,
         Mount("/widget", StaticFiles(directory=WIDGET_DIR, check_dir=False), name="widget"),
         Mount("/console", StaticFiles(directory=CONSOLE_DIR, html=True, check_dir=False),
               name="console"),

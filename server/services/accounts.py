@@ -15,7 +15,14 @@ from sqlalchemy import delete, select, update
 
 from server.protocol.frames import SessionRevoked
 from server.services.context import ServiceContext, staff_topic
-from server.services.errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthorized
+from server.services.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+)
 from server.store.db import Database
 from server.store.models import Staff, StaffSession, aware
 
@@ -158,5 +165,81 @@ async def logout(ctx: ServiceContext, token: str) -> None:
 
 
 def has_role(staff: Staff, *roles: str) -> bool:
-    mine = set(staff.roles.split(","))
-    return "admin" in mine or bool(mine.intersection(roles))
+    return has_role_list(staff.roles.split(","), *roles)
+
+
+async def get_by_username(db: Database, username: str) -> Staff:
+    async with db.read() as session:
+        staff = (await session.execute(
+            select(Staff).where(Staff.username == username))).scalar_one_or_none()
+    if staff is None:
+        raise NotFound(f"no staff account {username[:64]!r}")
+    return staff
+
+
+async def list_staff(db: Database) -> list[Staff]:
+    async with db.read() as session:
+        return list((await session.execute(select(Staff).order_by(Staff.username))).scalars())
+
+
+async def set_display_name(db: Database, staff: Staff, display_name: str) -> Staff:
+    validate_account(staff.username, None, staff.roles.split(","), display_name, staff.capacity,
+                     staff.languages.split(","))
+    async with db.write() as session:
+        await session.execute(update(Staff).where(Staff.id == staff.id).values(
+            display_name=display_name.strip()))
+    return await get_by_username(db, staff.username)
+
+
+async def update_staff(ctx: ServiceContext, actor: Staff, username: str, *,
+                       display_name: str | None = None, roles: list[str] | None = None,
+                       capacity: int | None = None, languages: list[str] | None = None,
+                       active: bool | None = None) -> Staff:
+    """A supervisor changes an account. Only admins touch the admin role; nobody deactivates
+    or demotes themselves out of the console."""
+    staff = await get_by_username(ctx.db, username)
+    new_roles = roles if roles is not None else staff.roles.split(",")
+    if ("admin" in new_roles) != ("admin" in staff.roles.split(",")) and not _is_admin(actor):
+        raise Forbidden("only an admin can give or take the admin role")
+    if staff.id == actor.id and (active is False or not has_role_list(new_roles, "supervisor")):
+        raise Conflict("you cannot deactivate yourself or remove your own supervisor role")
+    values = {
+        "display_name": (display_name if display_name is not None else staff.display_name).strip(),
+        "roles": ",".join(dict.fromkeys(new_roles)),
+        "capacity": capacity if capacity is not None else staff.capacity,
+        "languages": ",".join(dict.fromkeys(
+            languages if languages is not None else staff.languages.split(","))),
+    }
+    validate_account(staff.username, None, values["roles"].split(","), values["display_name"],
+                     int(values["capacity"]), values["languages"].split(","))
+    if active is not None:
+        values["active"] = active
+    async with ctx.db.write() as session:
+        await session.execute(update(Staff).where(Staff.id == staff.id).values(values))
+        if active is False:
+            await session.execute(delete(StaffSession).where(StaffSession.staff_id == staff.id))
+    if active is False:
+        await ctx.publish(staff_topic(staff.id), SessionRevoked(staff_id=staff.id))
+    return await get_by_username(ctx.db, username)
+
+
+async def reset_password(ctx: ServiceContext, actor: Staff, username: str, password: str) -> None:
+    """Set a new password and end the account's sessions (its sockets close)."""
+    staff = await get_by_username(ctx.db, username)
+    if "admin" in staff.roles.split(",") and not _is_admin(actor):
+        raise Forbidden("only an admin can reset an admin's password")
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"password must be at least {MIN_PASSWORD} characters")
+    async with ctx.db.write() as session:
+        await session.execute(update(Staff).where(Staff.id == staff.id).values(
+            password_hash=_hasher.hash(password)))
+        await session.execute(delete(StaffSession).where(StaffSession.staff_id == staff.id))
+    await ctx.publish(staff_topic(staff.id), SessionRevoked(staff_id=staff.id))
+
+
+def _is_admin(staff: Staff) -> bool:
+    return "admin" in staff.roles.split(",")
+
+
+def has_role_list(roles: list[str], *wanted: str) -> bool:
+    return "admin" in roles or bool(set(roles).intersection(wanted))

@@ -126,7 +126,8 @@ async def take_next(ctx: ServiceContext, staff: Staff) -> str:
     raise Conflict("no chat is waiting in the queue")
 
 
-async def requeue(ctx: ServiceContext, chat_id: str, staff_id: str, *, reason: str) -> bool:
+async def requeue(ctx: ServiceContext, chat_id: str, staff_id: str, *, reason: str,
+                  released: str = "requeued") -> bool:
     """Put an active chat back at the head of the queue (disconnect or transfer to queue)."""
     from server.services.queue import publish_queue
 
@@ -138,30 +139,67 @@ async def requeue(ctx: ServiceContext, chat_id: str, staff_id: str, *, reason: s
     await post_message(ctx, chat_id, "system", texts.text(key, chat.lang))
     await ctx.publish(chat_topic(chat_id), ChatStateFrame(chat_id=chat_id, state="queued",
                                                           reason=reason))
-    await ctx.publish(staff_topic(staff_id), ChatReleased(chat_id=chat_id, reason="requeued"))
+    await ctx.publish(staff_topic(staff_id), ChatReleased(chat_id=chat_id, reason=released))  # type: ignore[arg-type]
     await publish_queue(ctx)
     return True
+
+
+async def _add_note(ctx: ServiceContext, chat_id: str, staff_id: str, note: str | None) -> None:
+    if note and note.strip():
+        async with ctx.db.write() as session:
+            session.add(InternalNote(chat_id=chat_id, staff_id=staff_id, text=note.strip(),
+                                     created_at=ctx.clock()))
+
+
+async def _move(ctx: ServiceContext, chat: Chat, from_staff_id: str, target: Staff, *,
+                released: str, action: str) -> None:
+    """Give an active chat of `from_staff_id` to `target` (who must have room)."""
+    if await _active_count(ctx, target.id) >= target.capacity:
+        raise Conflict(f"{target.username} has no free capacity", chat_id=chat.id)
+    if not await _transition(ctx, chat.id, [Chat.state == "active", Chat.staff_id == from_staff_id],
+                             {"staff_id": target.id, "accepted_at": ctx.clock()}):
+        raise Conflict("the chat changed while transferring", chat_id=chat.id)
+    await post_message(ctx, chat.id, "system", texts.text("transferred", chat.lang))
+    await ctx.publish(staff_topic(from_staff_id), ChatReleased(chat_id=chat.id, reason=released))  # type: ignore[arg-type]
+    await _assign(ctx, target, chat.id, action=action)
 
 
 async def transfer(ctx: ServiceContext, staff: Staff, chat_id: str, to: str,
                    note: str | None) -> None:
     chat = await owned_chat(ctx, staff, chat_id)
-    if note and note.strip():
-        async with ctx.db.write() as session:
-            session.add(InternalNote(chat_id=chat_id, staff_id=staff.id, text=note.strip(),
-                                     created_at=ctx.clock()))
+    await _add_note(ctx, chat_id, staff.id, note)
     if to == "queue":
         await requeue(ctx, chat_id, staff.id, reason="transferred_to_queue")
         return
     target = await _transfer_target(ctx, to, chat_id)
-    if await _active_count(ctx, target.id) >= target.capacity:
-        raise Conflict(f"{to} has no free capacity", chat_id=chat_id)
-    if not await _transition(ctx, chat_id, [Chat.state == "active", Chat.staff_id == staff.id],
-                             {"staff_id": target.id, "accepted_at": ctx.clock()}):
-        raise Conflict("the chat changed while transferring", chat_id=chat_id)
-    await post_message(ctx, chat_id, "system", texts.text("transferred", chat.lang))
-    await ctx.publish(staff_topic(staff.id), ChatReleased(chat_id=chat_id, reason="transferred"))
-    await _assign(ctx, target, chat_id, action="transfer")
+    await _move(ctx, chat, staff.id, target, released="transferred", action="transfer")
+
+
+async def reassign(ctx: ServiceContext, supervisor: Staff, chat_id: str, to: str,
+                   note: str | None = None) -> None:
+    """A supervisor moves a queued or active chat to an on-duty colleague or to the queue."""
+    chat = await _load(ctx, chat_id)
+    if chat.state not in ("queued", "active"):
+        raise Conflict(f"only queued or active chats can be reassigned (it is {chat.state})",
+                       chat_id=chat_id)
+    if to == "queue":
+        if chat.state == "active" and chat.staff_id:
+            await _add_note(ctx, chat_id, supervisor.id, note)
+            if not await requeue(ctx, chat_id, chat.staff_id, reason="reassigned",
+                                 released="reassigned"):
+                raise Conflict("the chat changed while reassigning", chat_id=chat_id)
+        await audit(ctx, supervisor.id, "reassign", chat_id, "queue")
+        return
+    target = await _transfer_target(ctx, to, chat_id)
+    await _add_note(ctx, chat_id, supervisor.id, note)
+    if chat.state == "queued":
+        await accept(ctx, target, chat_id)
+    elif chat.staff_id == target.id:
+        raise Conflict(f"{to} already has this chat", chat_id=chat_id)
+    else:
+        assert chat.staff_id is not None
+        await _move(ctx, chat, chat.staff_id, target, released="reassigned", action="transfer")
+    await audit(ctx, supervisor.id, "reassign", chat_id, to)
 
 
 async def _transfer_target(ctx: ServiceContext, username: str, chat_id: str) -> Staff:

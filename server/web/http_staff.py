@@ -7,14 +7,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
-from server.services import accounts, chats
+from server.protocol.frames import ConsultThreadItem
+from server.services import accounts, canned, chats, consult, presence, queue, transcripts
 from server.services.context import ServiceContext
 from server.services.errors import Forbidden, Unauthorized
-from server.store.models import Staff, StaffSession
+from server.store.models import Staff, StaffSession, aware
 from server.web.security import client_address, handles_errors, origin_allowed, read_model
 from server.web.ws_resident import ResidentConnection
 from server.web.ws_staff import StaffConnection
@@ -49,6 +50,15 @@ async def current_session(request: Request, *, csrf: bool) -> tuple[Staff, Staff
     return staff, session
 
 
+async def require(request: Request, *roles: str) -> Staff:
+    """The logged-in account, with the CSRF header for state-changing methods and one of
+    `roles` (admin has every role)."""
+    staff, _ = await current_session(request, csrf=request.method not in ("GET", "HEAD"))
+    if roles and not accounts.has_role(staff, *roles):
+        raise Forbidden("your account does not have the role for this")
+    return staff
+
+
 @handles_errors
 async def login(request: Request) -> Response:
     ctx = _ctx(request)
@@ -73,10 +83,92 @@ async def logout(request: Request) -> Response:
     return response
 
 
+class DisplayName(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    display_name: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class ConsultStart(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    chat_id: Annotated[str, Field(min_length=1, max_length=64)]
+    text: Annotated[str, Field(min_length=1, max_length=consult.MAX_TEXT)]
+
+
+class ConsultReplyBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    text: Annotated[str, Field(min_length=1, max_length=consult.MAX_TEXT)]
+
+
 @handles_errors
 async def me(request: Request) -> Response:
-    staff, _ = await current_session(request, csrf=False)
-    return JSONResponse(account_json(staff))
+    staff, session = await current_session(request, csrf=False)
+    expires = aware(session.expires_at)
+    return JSONResponse({**account_json(staff), "csrf_token": session.csrf_token,
+                         "session_expires_at": expires.isoformat() if expires else None})
+
+
+@handles_errors
+async def update_me(request: Request) -> Response:
+    staff = await require(request)
+    body = await read_model(request, DisplayName)
+    return JSONResponse(account_json(await accounts.set_display_name(
+        _ctx(request).db, staff, body.display_name)))
+
+
+@handles_errors
+async def colleagues(request: Request) -> Response:
+    staff = await require(request, *CHAT_ROLES)
+    ctx = _ctx(request)
+    counts = await queue.active_counts(ctx)
+    duty = sorted((s for s in await presence.on_duty(ctx) if s.id != staff.id),
+                  key=lambda s: s.display_name.casefold())
+    return JSONResponse({"items": [
+        {"username": s.username, "display_name": s.display_name, "languages": list(s.languages),
+         "status": s.status, "active_chats": counts.get(s.id, 0), "capacity": s.capacity}
+        for s in duty]})
+
+
+@handles_errors
+async def canned_list(request: Request) -> Response:
+    await require(request, *CHAT_ROLES)
+    items = await canned.search(_ctx(request), request.query_params.get("lang") or None,
+                                request.query_params.get("q"))
+    return JSONResponse({"items": [canned.as_json(i) for i in items]})
+
+
+@handles_errors
+async def transcript_file(request: Request) -> Response:
+    staff = await require(request, *CHAT_ROLES)
+    chat_id = request.path_params["chat_id"]
+    text = await transcripts.export_text(_ctx(request), staff, chat_id)
+    return PlainTextResponse(text, headers={
+        "content-disposition": f'attachment; filename="neuvo-{chat_id}.txt"'})
+
+
+def _thread_json(item: ConsultThreadItem) -> dict[str, object]:
+    return item.model_dump(mode="json")
+
+
+@handles_errors
+async def consultations(request: Request) -> Response:
+    await require(request, *CHAT_ROLES)
+    return JSONResponse({"items": [_thread_json(t) for t in await consult.recent(_ctx(request))]})
+
+
+@handles_errors
+async def consultation_start(request: Request) -> Response:
+    staff = await require(request, *CHAT_ROLES)
+    body = await read_model(request, ConsultStart)
+    thread = await consult.start(_ctx(request), staff, body.chat_id, body.text)
+    return JSONResponse(_thread_json(thread), status_code=201)
+
+
+@handles_errors
+async def consultation_reply(request: Request) -> Response:
+    staff = await require(request, *CHAT_ROLES)
+    body = await read_model(request, ConsultReplyBody)
+    thread = await consult.reply(_ctx(request), staff, request.path_params["thread_id"], body.text)
+    return JSONResponse(_thread_json(thread), status_code=201)
 
 
 async def staff_socket(ws: WebSocket) -> None:
@@ -111,6 +203,14 @@ routes = [
     Route("/api/v1/staff/login", login, methods=["POST"]),
     Route("/api/v1/staff/logout", logout, methods=["POST"]),
     Route("/api/v1/staff/me", me, methods=["GET"]),
+    Route("/api/v1/staff/me", update_me, methods=["PATCH"]),
+    Route("/api/v1/staff/colleagues", colleagues, methods=["GET"]),
+    Route("/api/v1/staff/canned", canned_list, methods=["GET"]),
+    Route("/api/v1/staff/chats/{chat_id}/transcript.txt", transcript_file, methods=["GET"]),
+    Route("/api/v1/staff/consultations", consultations, methods=["GET"]),
+    Route("/api/v1/staff/consultations", consultation_start, methods=["POST"]),
+    Route("/api/v1/staff/consultations/{thread_id}/replies", consultation_reply,
+          methods=["POST"]),
     WebSocketRoute("/ws/v1/staff", staff_socket),
     WebSocketRoute("/ws/v1/resident", resident_socket),
 ]

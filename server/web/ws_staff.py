@@ -12,7 +12,13 @@ from bot.catalogue import TAG_TOPICS
 from server.bus.hub import Hub
 from server.protocol import frames as f
 from server.services import accounts, chats, lifecycle, presence, queue
-from server.services.context import QUEUE_TOPIC, ServiceContext, chat_topic, staff_topic
+from server.services.context import (
+    CONSULT_TOPIC,
+    QUEUE_TOPIC,
+    ServiceContext,
+    chat_topic,
+    staff_topic,
+)
 from server.services.errors import Forbidden, InvalidInput, Unauthorized
 from server.services.messages import check_text, post_message
 from server.store.models import Chat, Staff
@@ -38,6 +44,7 @@ class StaffConnection(Connection):
     async def setup(self) -> None:
         await self.join(staff_topic(self.staff.id))
         await self.join(QUEUE_TOPIC)
+        await self.join(CONSULT_TOPIC)
         self.ready = True
         self.enqueue(Control(self._initial_sync))
         await presence.set_presence(self.ctx, self.staff.id, self.status)
@@ -113,7 +120,7 @@ class StaffConnection(Connection):
             "presence.set": self.on_presence, "chat.accept": self.on_accept,
             "queue.take_next": self.on_take_next, "message.send": self.on_message,
             "typing": self.on_typing, "read": self.on_read, "chat.transfer": self.on_transfer,
-            "chat.close": self.on_close, "ping": self.on_ping,
+            "chat.close": self.on_close, "chat.reassign": self.on_reassign, "ping": self.on_ping,
         }
 
     async def on_presence(self, frame: f.PresenceSet) -> None:
@@ -166,6 +173,11 @@ class StaffConnection(Connection):
                                chat_id=frame.chat_id)
         await lifecycle.close_by_staff(self.ctx, self.staff, frame.chat_id, frame.tags.topics,
                                        frame.tags.outcome, frame.tags.referred_to)
+
+    async def on_reassign(self, frame: f.ChatReassign) -> None:
+        if not accounts.has_role(self.staff, "supervisor"):
+            raise Forbidden("only supervisors can reassign chats", chat_id=frame.chat_id)
+        await lifecycle.reassign(self.ctx, self.staff, frame.chat_id, frame.to)
 
     async def on_ping(self, frame: f.Ping) -> None:
         self.enqueue(f.Pong())

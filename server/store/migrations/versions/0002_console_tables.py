@@ -6,9 +6,11 @@ Create Date: 2026-11-23 10:28:48.927774
 """
 from __future__ import annotations
 
-from alembic import op
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 
 
 revision = '0002'
@@ -67,6 +69,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_consult_replies_thread_id'), ['thread_id'], unique=False)
 
     # ### end Alembic commands ###
+    canned = sa.table("canned_replies", sa.column("lang", sa.String), sa.column("title", sa.String),
+                      sa.column("text", sa.Text), sa.column("updated_at", sa.DateTime(timezone=True)))
+    now = datetime.now(UTC)
+    op.bulk_insert(canned, [{"lang": lang, "title": title, "text": text, "updated_at": now}
+                            for lang, title, text in STARTER_CANNED_REPLIES])
+
+
+# A starter set; supervisors edit them in the console.
+STARTER_CANNED_REPLIES = [
+    ("fi", "Tervehdys", "Hei! Olen sosiaaliohjaaja. Kerro rauhassa, missä asiassa voin auttaa."),
+    ("fi", "Hetki odotusta", "Kiitos, että kerroit. Selvitän asiaa, vastaan hetken päästä."),
+    ("fi", "Ei henkilötunnusta", "Älä kirjoita chattiin henkilötunnusta tai muita tarkkoja tunnistetietoja."),
+    ("fi", "Hätätilanne", "Jos sinä tai joku muu on nyt vaarassa, soita hätänumeroon 112. Jos et voi puhua, käytä 112 Suomi -sovellusta tai hätätekstiviestiä (vaatii etukäteen rekisteröitymisen). Voit jatkaa kirjoittamista täällä."),
+    ("fi", "Lopetus", "Kiitos keskustelusta. Voit aina avata uuden chatin, jos tarvitset apua. Hyvää päivänjatkoa!"),
+    ("sv", "Hälsning", "Hej! Jag är socialhandledare. Berätta i lugn och ro vad jag kan hjälpa dig med."),
+    ("sv", "Ett ögonblick", "Tack för att du berättade. Jag tar reda på saken och svarar om en stund."),
+    ("sv", "Ingen personbeteckning", "Skriv inte din personbeteckning eller andra exakta identifieringsuppgifter i chatten."),
+    ("sv", "Nödsituation", "Om du eller någon annan är i fara nu, ring nödnumret 112. Om du inte kan tala, använd appen 112 Suomi eller nöd-sms (kräver registrering i förväg). Du kan fortsätta skriva här."),
+    ("sv", "Avslutning", "Tack för samtalet. Du kan alltid öppna en ny chatt om du behöver hjälp."),
+    ("en", "Greeting", "Hello! I am a social counsellor. Take your time and tell me how I can help."),
+    ("en", "One moment", "Thank you for telling me. I will look into this and reply in a moment."),
+    ("en", "No identity code", "Please do not type your personal identity code or other exact identifying details in the chat."),
+    ("en", "Emergency", "If you or someone else is in danger now, call the emergency number 112. If you cannot speak, use the 112 Suomi app or the emergency text message service (needs registration in advance). You can keep writing here."),
+    ("en", "Closing", "Thank you for the conversation. You can always open a new chat if you need help."),
+]
 
 
 def downgrade() -> None:
