@@ -1,0 +1,60 @@
+// The staff HTTP API: JSON in and out, the CSRF header on every state-changing call,
+// and one place that notices an ended session (401).
+
+import { t } from "./i18n.js";
+
+let csrfToken = "";
+let sessionEnded = () => {};
+
+export function setCsrf(token) {
+  csrfToken = token || "";
+}
+
+export function onSessionEnded(callback) {
+  sessionEnded = callback;
+}
+
+export class ApiError extends Error {
+  constructor(status, code, detail) {
+    super(detail || code);
+    this.status = status;
+    this.code = code;
+    this.detail = detail || "";
+  }
+}
+
+// A readable explanation in the UI language, with the server's own words as detail.
+export function errorText(error) {
+  if (!(error instanceof ApiError)) return t("err_unavailable");
+  const known = t(`err_${error.code}`, {}, null);
+  const base = known ?? t("err_unavailable");
+  return error.detail && error.detail !== error.code ? `${base} (${error.detail})` : base;
+}
+
+export async function api(method, path, body, { quiet401 = false } = {}) {
+  const headers = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (method !== "GET" && method !== "HEAD") headers["x-csrf-token"] = csrfToken;
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "network", "");
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const code = (data && data.error) || (response.status === 404 ? "not_found" : "http");
+    const error = new ApiError(response.status, code, data && data.message);
+    if (response.status === 401 && !quiet401) sessionEnded("api");
+    throw error;
+  }
+  return data;
+}

@@ -1,0 +1,30 @@
+"""Console browser tests: a real server per module (SQLite unless a test needs PostgreSQL
+and Redis), Debian's Chromium through Playwright, a fresh browser context per console."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from playwright.async_api import Browser, async_playwright
+
+from tests.helpers import ServerProcess, chromium_path, start_server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    with start_server(tmp_path_factory.mktemp("console"), {"NEUVO_STAFF_GRACE_S": "30"}) as srv:
+        yield srv
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=chromium_path(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield browser
+        finally:
+            await browser.close()

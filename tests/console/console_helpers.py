@@ -1,0 +1,77 @@
+"""Driving the staff console in a browser: log in, wait for the socket, residents in the
+queue, axe checks and screenshots."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import Browser, BrowserContext, Page, expect
+
+from tests.helpers import PASSWORD, Resident, ServerProcess
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "server" / "console" / "screenshots"
+ARTIFACTS = ROOT / "test-artifacts" / "console"
+DESKTOP = {"width": 1280, "height": 720}
+TABLET_LANDSCAPE = {"width": 1024, "height": 768}
+TABLET_PORTRAIT = {"width": 768, "height": 1024}
+
+
+async def new_console(browser: Browser, viewport: dict[str, int] | None = None,
+                      lang: str = "fi") -> tuple[BrowserContext, Page]:
+    """A browser context (own cookies) with the UI language preset; JS errors collected."""
+    context = await browser.new_context(viewport=viewport or DESKTOP, accept_downloads=True)
+    await context.add_init_script(f"localStorage.setItem('neuvo.console.lang', '{lang}')")
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.js_errors = errors  # type: ignore[attr-defined]
+    return context, page
+
+
+async def login(page: Page, server: ServerProcess, username: str,
+                password: str = PASSWORD) -> None:
+    await page.goto(server.base_url + "/console/")
+    await expect(page.locator("#login-username")).to_be_visible()
+    await page.locator("#login-username").fill(username)
+    await page.locator("#login-password").fill(password)
+    await page.locator("#login-submit").click()
+    await expect(page.locator("#app-view")).to_be_visible()
+    await expect(page.locator("#conn")).to_have_attribute("data-state", "online", timeout=10_000)
+
+
+async def queued_resident(server: ServerProcess, text: str = "Tarvitsen apua vuokran kanssa",
+                          lang: str = "fi", **body: Any) -> Resident:
+    """A resident who started a chat over the protocol, wrote, and asked for a person."""
+    resident = await Resident.start(server, lang=lang, **body)
+    await resident.say(text)
+    await resident.send({"type": "handoff.request"})
+    await resident.expect("chat.state", state="queued")
+    return resident
+
+
+def queue_item(page: Page, chat_id: str) -> Any:
+    return page.locator(f"#queue-list li[data-key='{chat_id}']")
+
+
+def active_panel(page: Page) -> Any:
+    return page.locator("#panels section.chat:not([hidden])")
+
+
+async def screenshot(page: Page, name: str) -> Path:
+    """test-artifacts/console/ always; server/console/screenshots/ with
+    NEUVO_UPDATE_SCREENSHOTS=1 (the committed copies shown in the README)."""
+    folder = SCREENSHOTS if os.environ.get("NEUVO_UPDATE_SCREENSHOTS") == "1" else ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    await page.screenshot(path=str(path))
+    return path
+
+
+def no_js_errors(page: Page) -> None:
+    errors = [e for e in page.js_errors  # type: ignore[attr-defined]
+              if "status of 401" not in e and "status of 403" not in e]
+    assert errors == [], errors
