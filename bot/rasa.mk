@@ -20,7 +20,8 @@ rasa-run: rasa-venv
 
 ## test-rasa: real Rasa integration test (validate, train, conversations through RasaBot); fails, never
 ## skips, if Rasa cannot be set up. Uses bot/config-ci.yml (fewer DIET epochs) to keep CI time down.
-test-rasa: rasa-venv
+## .ci/run calls it after `make test`.
+test-rasa: $(VENV)/bin/.installed-test rasa-venv
 	NEUVO_TEST_RASA=1 NEUVO_RASA_CONFIG=$${NEUVO_RASA_CONFIG:-config-ci.yml} \
 	  $(VENV)/bin/pytest tests/bot/test_rasa_integration.py -m rasa -p no:cacheprovider
 

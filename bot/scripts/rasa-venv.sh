@@ -30,10 +30,18 @@ if [[ -f "$STAMP" && -x "$VENV/bin/rasa" ]]; then
   exit 0
 fi
 
+fail() {
+  echo "rasa-venv: $1" >&2
+  echo "rasa-venv: the Rasa virtualenv could not be created in $VENV; 'make test-rasa' cannot run." >&2
+  echo "rasa-venv: it needs the package index (network): pip install rasa==$RASA_VERSION rasa-sdk (about 2.7 GB)." >&2
+  exit 1
+}
 mkdir -p "$(dirname "$VENV")"
-"$PY" -m venv "$VENV" >&2
-"$VENV/bin/pip" install --quiet --upgrade "pip<25" >&2
-"$VENV/bin/pip" install --quiet "rasa==$RASA_VERSION" "rasa-sdk>=3.6,<3.7" >&2
-"$VENV/bin/rasa" --version >&2
+echo "rasa-venv: creating $VENV (Rasa $RASA_VERSION, about a minute)" >&2
+"$PY" -m venv "$VENV" >&2 || fail "python -m venv failed"
+"$VENV/bin/pip" install --quiet --upgrade "pip<25" >&2 || fail "cannot upgrade pip (no network?)"
+"$VENV/bin/pip" install --quiet "rasa==$RASA_VERSION" "rasa-sdk>=3.6,<3.7" >&2 \
+  || fail "pip install rasa==$RASA_VERSION failed (no network or package index unreachable?)"
+"$VENV/bin/rasa" --version >&2 || fail "the installed rasa does not start"
 touch "$STAMP"
 echo "$VENV"
