@@ -91,7 +91,7 @@ def bench_rasa(items: list[Item], data: Path, repeat: int, config: str) -> dict[
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("data", nargs="?", default=str(REPO.parent / "shared" / "data" / "nlu-dev.tsv"))
+    parser.add_argument("data", nargs="?", default=str(REPO / "tests" / "bot" / "data" / "nlu-dev.tsv"))
     parser.add_argument("--repeat", type=int, default=20, help="latency passes over the data (default 20)")
     parser.add_argument("--no-rasa", action="store_true", help="skip Rasa DIET")
     parser.add_argument("--rasa-config", default="config.yml",

@@ -12,7 +12,9 @@ from bot.embedded import EmbeddedBot
 
 RASA_ENV = "NEUVO_TEST_RASA"
 REPO = Path(__file__).resolve().parents[2]
-DEV_SET = Path(os.environ.get("NEUVO_NLU_DEV", REPO.parent / "shared" / "data" / "nlu-dev.tsv"))
+# A copy of the shared development set (../shared/data/nlu-dev.tsv), so that a clean clone
+# runs the same tests. Never used for training (test_content checks for leaks).
+DEV_SET = Path(os.environ.get("NEUVO_NLU_DEV", REPO / "tests" / "bot" / "data" / "nlu-dev.tsv"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
