@@ -1,11 +1,14 @@
-"""A minimal, honest bot: greets, offers a person, and says it cannot answer yet.
+"""A minimal, deterministic bot: greets, offers a person, and says it cannot answer.
 
-It is the runtime used until the trained engine is configured (NEUVO_BOT=minimal).
+Not for production (the default is the embedded engine). It stays as a predictable test
+double: the protocol and widget tests (NEUVO_BOT=minimal, set in tests/helpers.py) check
+delivery, ordering and handoff, which must not depend on what the trained model answers.
 """
 
 from __future__ import annotations
 
-from bot.api import REQUEST_HUMAN_PAYLOAD, BotContext, BotReply, BotTurn, Button
+from bot import texts
+from bot.api import REQUEST_HUMAN_PAYLOAD, BotContext, BotReply, BotTurn
 
 GREETING = {
     "fi": "Hei! Olen Neuvo-botti. Voin auttaa sinua. Älä kirjoita henkilötunnustasi.",
@@ -17,23 +20,18 @@ CANNOT = {
     "sv": "Jag kan inte svara på det ännu. Du kan chatta med en människa.",
     "en": "I can't answer that yet. You can talk to a person.",
 }
-PERSON = {"fi": "Jutellaan ihmisen kanssa", "sv": "Chatta med en människa",
-          "en": "Talk to a person"}
 
 
 class MinimalBot:
-    def _person(self, lang: str) -> Button:
-        return Button(PERSON.get(lang, PERSON["fi"]), REQUEST_HUMAN_PAYLOAD)
-
     async def greet(self, ctx: BotContext) -> BotTurn:
-        return BotTurn(replies=(BotReply(GREETING[ctx.lang], (self._person(ctx.lang),)),),
-                       intent="greet", confidence=1.0)
+        reply = BotReply(texts.text(GREETING, ctx.lang), (texts.person_button(ctx.lang),))
+        return BotTurn(replies=(reply,), intent="greet", confidence=1.0)
 
     async def respond(self, text: str, ctx: BotContext) -> BotTurn:
         if text.strip() == REQUEST_HUMAN_PAYLOAD:
             return BotTurn(replies=(), intent="request_human", confidence=1.0, handoff=True)
-        return BotTurn(replies=(BotReply(CANNOT[ctx.lang], (self._person(ctx.lang),)),),
-                       intent="nlu_fallback", confidence=0.0,
+        reply = BotReply(texts.text(CANNOT, ctx.lang), (texts.person_button(ctx.lang),))
+        return BotTurn(replies=(reply,), intent="nlu_fallback", confidence=0.0,
                        fallback_streak=ctx.fallback_streak + 1)
 
     async def close(self) -> None:

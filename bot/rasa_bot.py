@@ -18,21 +18,16 @@ from urllib.parse import quote
 
 import httpx
 
-from bot.api import REQUEST_HUMAN_PAYLOAD, BotContext, BotReply, BotTurn, Button
+from bot.api import BotContext, BotReply, BotTurn, Button
 from bot.catalogue import ALL_INTENTS, FALLBACK_INTENT, SAFETY_INTENTS
 from bot.engine.facts import load_facts
 from bot.engine.loader import DEFAULT_PROJECT
 from bot.engine.normalise import clean
 from bot.engine.safety import detect, load_safety
+from bot.texts import unavailable_turn
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 2000
-UNAVAILABLE = {
-    "fi": "Botti ei ole juuri nyt käytettävissä. Voit jutella ihmisen kanssa.",
-    "sv": "Boten är inte tillgänglig just nu. Du kan chatta med en människa.",
-    "en": "The bot is unavailable right now. You can talk to a person.",
-}
-PERSON = {"fi": "Jutellaan ihmisen kanssa", "sv": "Chatta med en människa", "en": "Talk to a person"}
 
 
 class RasaUnavailable(Exception):
@@ -136,9 +131,7 @@ class RasaBot:
                        safety=safety, fallback_streak=streak)
 
     def _unavailable(self, ctx: BotContext) -> BotTurn:
-        lang = ctx.lang if ctx.lang in UNAVAILABLE else "fi"
-        reply = BotReply(UNAVAILABLE[lang], (Button(PERSON[lang], REQUEST_HUMAN_PAYLOAD),))
-        return BotTurn(replies=(reply,), intent=None, confidence=0.0, fallback_streak=ctx.fallback_streak)
+        return unavailable_turn(ctx.lang, ctx.fallback_streak)
 
 
 def _sanitise(text: str) -> str:
