@@ -8,6 +8,7 @@ import logging
 from sqlalchemy import update
 
 from bot.api import BotContext, BotTurn
+from bot.texts import unavailable_turn
 from server.protocol.frames import Button
 from server.services import lifecycle, service_config
 from server.services.context import ServiceContext
@@ -16,14 +17,6 @@ from server.store.models import Chat
 
 log = logging.getLogger(__name__)
 LOCK_TIMEOUT_S = 30.0
-
-UNAVAILABLE = {
-    "fi": "Botti ei juuri nyt toimi. Voit jutella ihmisen kanssa.",
-    "sv": "Boten fungerar inte just nu. Du kan chatta med en människa.",
-    "en": "The bot is unavailable right now. You can talk to a person.",
-}
-TALK_TO_PERSON = {"fi": "Haluan jutella ihmisen kanssa", "sv": "Jag vill chatta med en människa",
-                  "en": "Talk to a person"}
 
 
 async def bot_context(ctx: ServiceContext, chat: Chat) -> BotContext:
@@ -49,18 +42,12 @@ async def run_bot_turn(ctx: ServiceContext, chat_id: str, text: str) -> None:
 
 
 async def _ask_bot(ctx: ServiceContext, chat: Chat, text: str) -> BotTurn:
-    from bot.api import BotReply
-    from bot.api import Button as BotButton
-
     try:
         return await asyncio.wait_for(ctx.bot.respond(text, await bot_context(ctx, chat)),
                                       ctx.settings.bot_timeout_s)
     except Exception as exc:  # the bot must never break the chat
         log.warning("bot turn failed (%s); offering a person", type(exc).__name__)
-        lang = chat.lang
-        return BotTurn(replies=(BotReply(UNAVAILABLE.get(lang, UNAVAILABLE["fi"]), (
-            BotButton(TALK_TO_PERSON.get(lang, TALK_TO_PERSON["fi"]), "/request_human"),)),),
-            intent=None, fallback_streak=chat.fallback_streak)
+        return unavailable_turn(chat.lang, chat.fallback_streak)
 
 
 async def _apply(ctx: ServiceContext, chat: Chat, turn: BotTurn) -> None:
