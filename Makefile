@@ -33,6 +33,7 @@ browser:
 
 test: $(BIN)/.installed-test services browser
 	$(BIN)/ruff check server bot tests $(wildcard bench)
+	$(BIN)/mypy server bot
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed-test

@@ -8,6 +8,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from sqlmodel import col
+
 from server.config import ConfigError, Settings, load_settings
 
 
@@ -121,7 +123,7 @@ async def _demo_account(settings: Settings) -> None:
                                      "Sosiaaliohjaaja", settings.default_capacity, ["fi", "sv", "en"])
         except accounts.Conflict:
             async with db.write() as session:
-                await session.execute(update(Staff).where(Staff.username == "demo").values(
+                await session.execute(update(Staff).where(col(Staff.username) == "demo").values(
                     password_hash=accounts.hash_password(password), active=True))
     finally:
         await db.dispose()

@@ -170,8 +170,8 @@ class RedisPresence:
                for i in await self._client.zrangebyscore(self._zset, now, "+inf")]
         if not ids:
             return {}
-        statuses = await self._client.hmget(self._hash, ids)
-        return {sid: (st.decode() if isinstance(st, bytes) else st or "available")
+        statuses = await self._client.hmget(self._hash, ids)  # type: ignore[arg-type]
+        return {str(sid): (st.decode() if isinstance(st, bytes) else st or "available")
                 for sid, st in zip(ids, statuses, strict=True)}
 
 

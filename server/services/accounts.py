@@ -12,6 +12,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
+from sqlmodel import col
 
 from server.protocol.frames import SessionRevoked
 from server.services.context import ServiceContext, staff_topic
@@ -72,7 +73,7 @@ async def add_staff(db: Database, username: str, password: str, roles: list[str]
     validate_account(username, password, roles, display_name, capacity, languages)
     async with db.write() as session:
         exists = (await session.execute(
-            select(Staff.id).where(Staff.username == username))).scalar_one_or_none()
+            select(col(Staff.id)).where(col(Staff.username) == username))).scalar_one_or_none()
         if exists is not None:
             raise Conflict(f"username {username!r} is taken")
         staff = Staff(id=uuid.uuid4().hex, username=username, display_name=display_name.strip(),
@@ -85,11 +86,11 @@ async def add_staff(db: Database, username: str, password: str, roles: list[str]
 async def deactivate(db: Database, username: str) -> Staff:
     async with db.write() as session:
         staff = (await session.execute(
-            select(Staff).where(Staff.username == username))).scalar_one_or_none()
+            select(Staff).where(col(Staff.username) == username))).scalar_one_or_none()
         if staff is None:
             raise NotFound(f"no staff account {username!r}")
         staff.active = False
-        await session.execute(delete(StaffSession).where(StaffSession.staff_id == staff.id))
+        await session.execute(delete(StaffSession).where(col(StaffSession.staff_id) == staff.id))
     return staff
 
 
@@ -110,7 +111,7 @@ async def login(ctx: ServiceContext, username: str, password: str, address_key: 
             raise RateLimited("too many failed logins; wait 15 minutes and try again")
     async with ctx.db.read() as session:
         staff = (await session.execute(
-            select(Staff).where(Staff.username == username.lower()))).scalar_one_or_none()
+            select(Staff).where(col(Staff.username) == username.lower()))).scalar_one_or_none()
     if not _verify(staff, password):
         for key, most in keys:
             await limiter.hit(key, most, 900)
@@ -131,9 +132,9 @@ async def _new_session(ctx: ServiceContext, staff: Staff, password: str) -> Logi
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     now = ctx.clock()
     async with ctx.db.write() as session:
-        await session.execute(delete(StaffSession).where(StaffSession.expires_at < now))
+        await session.execute(delete(StaffSession).where(col(StaffSession.expires_at) < now))
         if _hasher.check_needs_rehash(staff.password_hash):
-            await session.execute(update(Staff).where(Staff.id == staff.id).values(
+            await session.execute(update(Staff).where(col(Staff.id) == staff.id).values(
                 password_hash=_hasher.hash(password)))
         session.add(StaffSession(
             token_hash=_hash_token(token), staff_id=staff.id, csrf_token=csrf, created_at=now,
@@ -147,8 +148,8 @@ async def session_staff(ctx: ServiceContext, token: str | None) -> tuple[Staff, 
         raise Unauthorized("not logged in")
     async with ctx.db.read() as session:
         row = (await session.execute(
-            select(StaffSession, Staff).join(Staff, Staff.id == StaffSession.staff_id)
-            .where(StaffSession.token_hash == _hash_token(token)))).first()
+            select(StaffSession, Staff).join(Staff, col(Staff.id) == col(StaffSession.staff_id))
+            .where(col(StaffSession.token_hash) == _hash_token(token)))).first()
     if row is None:
         raise Unauthorized("session expired or unknown; log in again")
     staff_session, staff = row
@@ -161,7 +162,7 @@ async def session_staff(ctx: ServiceContext, token: str | None) -> tuple[Staff, 
 async def logout(ctx: ServiceContext, token: str) -> None:
     async with ctx.db.write() as session:
         await session.execute(delete(StaffSession).where(
-            StaffSession.token_hash == _hash_token(token)))
+            col(StaffSession.token_hash) == _hash_token(token)))
 
 
 def has_role(staff: Staff, *roles: str) -> bool:
@@ -171,7 +172,7 @@ def has_role(staff: Staff, *roles: str) -> bool:
 async def get_by_username(db: Database, username: str) -> Staff:
     async with db.read() as session:
         staff = (await session.execute(
-            select(Staff).where(Staff.username == username))).scalar_one_or_none()
+            select(Staff).where(col(Staff.username) == username))).scalar_one_or_none()
     if staff is None:
         raise NotFound(f"no staff account {username[:64]!r}")
     return staff
@@ -179,14 +180,14 @@ async def get_by_username(db: Database, username: str) -> Staff:
 
 async def list_staff(db: Database) -> list[Staff]:
     async with db.read() as session:
-        return list((await session.execute(select(Staff).order_by(Staff.username))).scalars())
+        return list((await session.execute(select(Staff).order_by(col(Staff.username)))).scalars())
 
 
 async def set_display_name(db: Database, staff: Staff, display_name: str) -> Staff:
     validate_account(staff.username, None, staff.roles.split(","), display_name, staff.capacity,
                      staff.languages.split(","))
     async with db.write() as session:
-        await session.execute(update(Staff).where(Staff.id == staff.id).values(
+        await session.execute(update(Staff).where(col(Staff.id) == staff.id).values(
             display_name=display_name.strip()))
     return await get_by_username(db, staff.username)
 
@@ -203,21 +204,19 @@ async def update_staff(ctx: ServiceContext, actor: Staff, username: str, *,
         raise Forbidden("only an admin can give or take the admin role")
     if staff.id == actor.id and (active is False or not has_role_list(new_roles, "supervisor")):
         raise Conflict("you cannot deactivate yourself or remove your own supervisor role")
-    values = {
-        "display_name": (display_name if display_name is not None else staff.display_name).strip(),
-        "roles": ",".join(dict.fromkeys(new_roles)),
-        "capacity": capacity if capacity is not None else staff.capacity,
-        "languages": ",".join(dict.fromkeys(
-            languages if languages is not None else staff.languages.split(","))),
-    }
-    validate_account(staff.username, None, values["roles"].split(","), values["display_name"],
-                     int(values["capacity"]), values["languages"].split(","))
+    name = (display_name if display_name is not None else staff.display_name).strip()
+    roles_list = list(dict.fromkeys(new_roles))
+    new_capacity = capacity if capacity is not None else staff.capacity
+    langs = list(dict.fromkeys(languages if languages is not None else staff.languages.split(",")))
+    validate_account(staff.username, None, roles_list, name, new_capacity, langs)
+    values: dict[str, object] = {"display_name": name, "roles": ",".join(roles_list),
+                                 "capacity": new_capacity, "languages": ",".join(langs)}
     if active is not None:
         values["active"] = active
     async with ctx.db.write() as session:
-        await session.execute(update(Staff).where(Staff.id == staff.id).values(values))
+        await session.execute(update(Staff).where(col(Staff.id) == staff.id).values(values))
         if active is False:
-            await session.execute(delete(StaffSession).where(StaffSession.staff_id == staff.id))
+            await session.execute(delete(StaffSession).where(col(StaffSession.staff_id) == staff.id))
     if active is False:
         await ctx.publish(staff_topic(staff.id), SessionRevoked(staff_id=staff.id))
     return await get_by_username(ctx.db, username)
@@ -231,9 +230,9 @@ async def reset_password(ctx: ServiceContext, actor: Staff, username: str, passw
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"password must be at least {MIN_PASSWORD} characters")
     async with ctx.db.write() as session:
-        await session.execute(update(Staff).where(Staff.id == staff.id).values(
+        await session.execute(update(Staff).where(col(Staff.id) == staff.id).values(
             password_hash=_hasher.hash(password)))
-        await session.execute(delete(StaffSession).where(StaffSession.staff_id == staff.id))
+        await session.execute(delete(StaffSession).where(col(StaffSession.staff_id) == staff.id))
     await ctx.publish(staff_topic(staff.id), SessionRevoked(staff_id=staff.id))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput, NotFound
@@ -35,7 +36,7 @@ async def search(ctx: ServiceContext, lang: str | None = None,
         raise InvalidInput(f"q must be at most {MAX_QUERY} characters")
     stmt = select(CannedReply)
     if lang:
-        stmt = stmt.where(CannedReply.lang == lang)
+        stmt = stmt.where(col(CannedReply.lang) == lang)
     async with ctx.db.read() as session:
         items = list((await session.execute(stmt)).scalars())
     # Few rows; filtering here gets case-folding of å/ä/ö right on SQLite too.

@@ -9,6 +9,7 @@ import uuid
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from server.protocol.frames import Button, ReadFrame, TypingFrame
 from server.services.context import ServiceContext, chat_topic
@@ -76,19 +77,19 @@ async def authenticate_resident(ctx: ServiceContext, chat_id: str, token: str) -
 
 async def relay_typing(ctx: ServiceContext, chat_id: str, author: str, active: bool) -> None:
     await ctx.publish(chat_topic(chat_id),
-                      TypingFrame(chat_id=chat_id, author=author, active=active))  # type: ignore[arg-type]
+                      TypingFrame(chat_id=chat_id, author=author, active=active))
 
 
 async def mark_read(ctx: ServiceContext, chat_id: str, by: str, seq: int) -> None:
     """Record how far `by` (resident or staff) has read and tell the other side."""
-    column = Chat.resident_read_seq if by == "resident" else Chat.staff_read_seq
+    column = col(Chat.resident_read_seq) if by == "resident" else col(Chat.staff_read_seq)
     async with ctx.db.write() as session:
         result = await session.execute(
-            update(Chat).where(Chat.id == chat_id, column < seq, Chat.last_seq >= seq)
+            update(Chat).where(col(Chat.id) == chat_id, column < seq, col(Chat.last_seq) >= seq)
             .values({column: seq}))
     if result.rowcount:  # type: ignore[attr-defined]
         await ctx.publish(chat_topic(chat_id),
-                          ReadFrame(chat_id=chat_id, seq=seq, by=by))  # type: ignore[arg-type]
+                          ReadFrame(chat_id=chat_id, seq=seq, by=by))
 
 
 async def submit_feedback(ctx: ServiceContext, chat_id: str, score: int,

@@ -38,13 +38,13 @@ def _iso(value: object) -> str:
 async def _thread_item(ctx: ServiceContext, thread: ConsultThread) -> ConsultThreadItem:
     async with ctx.db.read() as session:
         rows = (await session.execute(
-            select(ConsultReply, Staff.display_name)
-            .join(Staff, col(Staff.id) == ConsultReply.staff_id)
-            .where(ConsultReply.thread_id == thread.id).order_by(col(ConsultReply.id)))).all()
+            select(ConsultReply, col(Staff.display_name))
+            .join(Staff, col(Staff.id) == col(ConsultReply.staff_id))
+            .where(col(ConsultReply.thread_id) == thread.id).order_by(col(ConsultReply.id)))).all()
         author = (await session.get(Staff, thread.staff_id))
     return ConsultThreadItem(
         id=thread.id, created_at=_iso(thread.created_at),
-        author_name=author.display_name if author else "?", lang=thread.lang,  # type: ignore[arg-type]
+        author_name=author.display_name if author else "?", lang=thread.lang,
         topic=thread.topic, text=thread.text,
         replies=[ConsultReplyItem(id=r.id or 0, author_name=name, text=r.text,
                                   created_at=_iso(r.created_at)) for r, name in rows])

@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlmodel import col
 
 from server.protocol.frames import ChatAssigned, ChatReleased, ChatStateFrame
 from server.services import service_config, texts
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 async def _transition(ctx: ServiceContext, chat_id: str, where: list[Any],
                       values: dict[str, Any]) -> bool:
     async with ctx.db.write() as session:
-        result = await session.execute(update(Chat).where(Chat.id == chat_id, *where).values(values))
+        result = await session.execute(update(Chat).where(col(Chat.id) == chat_id, *where).values(values))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -46,7 +47,7 @@ async def request_handoff(ctx: ServiceContext, chat_id: str, *, priority: bool =
         raise ChatClosed("the chat is closed", chat_id=chat_id)
     if chat.state in ("queued", "active"):
         if priority and not chat.priority:
-            await _transition(ctx, chat_id, [Chat.state == "queued"], {"priority": True})
+            await _transition(ctx, chat_id, [col(Chat.state) == "queued"], {"priority": True})
             await publish_queue(ctx)
         return chat.state
     service_hours = (await service_config.current(ctx)).hours
@@ -55,7 +56,7 @@ async def request_handoff(ctx: ServiceContext, chat_id: str, *, priority: bool =
         await post_message(ctx, chat_id, "system", texts.text("closed_hours", chat.lang, hours=hours))
         return "bot"
     now = ctx.clock()
-    if not await _transition(ctx, chat_id, [Chat.state == "bot"], {
+    if not await _transition(ctx, chat_id, [col(Chat.state) == "bot"], {
             "state": "queued", "priority": priority, "queued_at": now, "handoff_at": now}):
         return (await _load(ctx, chat_id)).state
     await post_message(ctx, chat_id, "system",
@@ -69,7 +70,7 @@ async def request_handoff(ctx: ServiceContext, chat_id: str, *, priority: bool =
 async def _active_count(ctx: ServiceContext, staff_id: str) -> int:
     async with ctx.db.read() as session:
         return int((await session.execute(select(func.count()).select_from(Chat).where(
-            Chat.staff_id == staff_id, Chat.state == "active"))).scalar_one())
+            col(Chat.staff_id) == staff_id, col(Chat.state) == "active"))).scalar_one())
 
 
 async def accept(ctx: ServiceContext, staff: Staff, chat_id: str) -> None:
@@ -79,9 +80,9 @@ async def accept(ctx: ServiceContext, staff: Staff, chat_id: str) -> None:
     if await _active_count(ctx, staff.id) >= staff.capacity:
         raise Conflict(f"you already have {staff.capacity} chats (your capacity)", chat_id=chat_id)
     now = ctx.clock()
-    won = await _transition(ctx, chat_id, [Chat.state == "queued"], {
+    won = await _transition(ctx, chat_id, [col(Chat.state) == "queued"], {
         "state": "active", "staff_id": staff.id, "accepted_at": now, "requeued": False,
-        "first_accepted_at": func.coalesce(Chat.first_accepted_at, now)})
+        "first_accepted_at": func.coalesce(col(Chat.first_accepted_at), now)})
     if not won:
         chat = await _load(ctx, chat_id)
         raise Conflict(f"the chat is not waiting in the queue (it is {chat.state})", chat_id=chat_id)
@@ -101,9 +102,9 @@ async def _assign(ctx: ServiceContext, staff: Staff, chat_id: str, *, action: st
 
 async def assignment_frame(ctx: ServiceContext, chat: Chat) -> ChatAssigned:
     async with ctx.db.read() as session:
-        notes = (await session.execute(select(InternalNote.text).where(
-            InternalNote.chat_id == chat.id).order_by(InternalNote.id))).scalars().all()
-    return ChatAssigned(chat_id=chat.id, lang=chat.lang, topic=chat.topic,  # type: ignore[arg-type]
+        notes = (await session.execute(select(col(InternalNote.text)).where(
+            col(InternalNote.chat_id) == chat.id).order_by(col(InternalNote.id)))).scalars().all()
+    return ChatAssigned(chat_id=chat.id, lang=chat.lang, topic=chat.topic,
                         municipality=chat.municipality, priority=chat.priority,
                         transcript=await transcript(ctx, chat.id), notes=list(notes))
 
@@ -131,7 +132,7 @@ async def requeue(ctx: ServiceContext, chat_id: str, staff_id: str, *, reason: s
     """Put an active chat back at the head of the queue (disconnect or transfer to queue)."""
     from server.services.queue import publish_queue
 
-    if not await _transition(ctx, chat_id, [Chat.state == "active", Chat.staff_id == staff_id],
+    if not await _transition(ctx, chat_id, [col(Chat.state) == "active", col(Chat.staff_id) == staff_id],
                              {"state": "queued", "staff_id": None, "requeued": True}):
         return False
     chat = await _load(ctx, chat_id)
@@ -139,7 +140,7 @@ async def requeue(ctx: ServiceContext, chat_id: str, staff_id: str, *, reason: s
     await post_message(ctx, chat_id, "system", texts.text(key, chat.lang))
     await ctx.publish(chat_topic(chat_id), ChatStateFrame(chat_id=chat_id, state="queued",
                                                           reason=reason))
-    await ctx.publish(staff_topic(staff_id), ChatReleased(chat_id=chat_id, reason=released))  # type: ignore[arg-type]
+    await ctx.publish(staff_topic(staff_id), ChatReleased(chat_id=chat_id, reason=released))
     await publish_queue(ctx)
     return True
 
@@ -156,11 +157,11 @@ async def _move(ctx: ServiceContext, chat: Chat, from_staff_id: str, target: Sta
     """Give an active chat of `from_staff_id` to `target` (who must have room)."""
     if await _active_count(ctx, target.id) >= target.capacity:
         raise Conflict(f"{target.username} has no free capacity", chat_id=chat.id)
-    if not await _transition(ctx, chat.id, [Chat.state == "active", Chat.staff_id == from_staff_id],
+    if not await _transition(ctx, chat.id, [col(Chat.state) == "active", col(Chat.staff_id) == from_staff_id],
                              {"staff_id": target.id, "accepted_at": ctx.clock()}):
         raise Conflict("the chat changed while transferring", chat_id=chat.id)
     await post_message(ctx, chat.id, "system", texts.text("transferred", chat.lang))
-    await ctx.publish(staff_topic(from_staff_id), ChatReleased(chat_id=chat.id, reason=released))  # type: ignore[arg-type]
+    await ctx.publish(staff_topic(from_staff_id), ChatReleased(chat_id=chat.id, reason=released))
     await _assign(ctx, target, chat.id, action=action)
 
 
@@ -207,7 +208,7 @@ async def _transfer_target(ctx: ServiceContext, username: str, chat_id: str) -> 
 
     async with ctx.db.read() as session:
         target = (await session.execute(
-            select(Staff).where(Staff.username == username, Staff.active))).scalar_one_or_none()
+            select(Staff).where(col(Staff.username) == username, col(Staff.active)))).scalar_one_or_none()
     duty = {s.id: s.status for s in await on_duty(ctx)}
     if target is None or duty.get(target.id) != "available":
         raise Conflict(f"{username} is not available on duty", chat_id=chat_id)
@@ -226,7 +227,7 @@ async def owned_chat(ctx: ServiceContext, staff: Staff, chat_id: str) -> Chat:
 async def close_by_staff(ctx: ServiceContext, staff: Staff, chat_id: str, topics: list[str],
                          outcome: str, referred_to: str | None) -> None:
     chat = await owned_chat(ctx, staff, chat_id)
-    if not await _transition(ctx, chat_id, [Chat.state == "active", Chat.staff_id == staff.id], {
+    if not await _transition(ctx, chat_id, [col(Chat.state) == "active", col(Chat.staff_id) == staff.id], {
             "state": "closed", "closed_at": ctx.clock(), "closed_by": "staff",
             "tag_topics": json.dumps(sorted(set(topics))), "outcome": outcome,
             "referred_to": referred_to}):
@@ -244,7 +245,7 @@ async def close_by_resident(ctx: ServiceContext, chat_id: str) -> None:
     chat = await _load(ctx, chat_id)
     if chat.state == "closed":
         return
-    if not await _transition(ctx, chat_id, [Chat.state == chat.state], {
+    if not await _transition(ctx, chat_id, [col(Chat.state) == chat.state], {
             "state": "closed", "closed_at": ctx.clock(), "closed_by": "resident"}):
         return await close_by_resident(ctx, chat_id)
     await post_message(ctx, chat_id, "system", texts.text("closed_by_resident", chat.lang),
@@ -270,8 +271,8 @@ async def sweep_disconnected(ctx: ServiceContext) -> int:
         return 0  # after a restart, give staff the grace period to reconnect
     present = await ctx.backends.presence.all()
     async with ctx.db.read() as session:
-        rows = (await session.execute(select(Chat.id, Chat.staff_id).where(
-            Chat.state == "active"))).all()
+        rows = (await session.execute(select(col(Chat.id), col(Chat.staff_id)).where(
+            col(Chat.state) == "active"))).all()
     moved = 0
     for chat_id, staff_id in rows:
         if staff_id is not None and staff_id not in present:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from server.protocol.frames import MAX_TEXT_CHARS, Button, MessageCreated
 from server.services.context import ServiceContext, chat_topic
@@ -19,7 +20,7 @@ def to_frame(message: Message) -> MessageCreated:
     created = aware(message.created_at)
     assert created is not None
     return MessageCreated(
-        chat_id=message.chat_id, seq=message.seq, author=message.author,  # type: ignore[arg-type]
+        chat_id=message.chat_id, seq=message.seq, author=message.author,
         author_name=message.author_name, text=message.text,
         created_at=created.isoformat().replace("+00:00", "Z"), buttons=buttons,
         client_msg_id=message.client_msg_id,
@@ -36,7 +37,7 @@ def check_text(text: str, *, chat_id: str | None = None, client_msg_id: str | No
 async def _existing(ctx: ServiceContext, chat_id: str, client_msg_id: str) -> Message | None:
     async with ctx.db.read() as session:
         result = await session.execute(select(Message).where(
-            Message.chat_id == chat_id, Message.client_msg_id == client_msg_id))
+            col(Message.chat_id) == chat_id, col(Message.client_msg_id) == client_msg_id))
         return result.scalar_one_or_none()
 
 
@@ -78,12 +79,12 @@ async def _insert(
 ) -> Message:
     async with ctx.db.write() as session:
         # The row lock taken by this UPDATE orders concurrent writers of one chat.
-        condition = [Chat.id == chat_id]
+        condition = [col(Chat.id) == chat_id]
         if not allow_closed:
-            condition.append(Chat.state != "closed")
+            condition.append(col(Chat.state) != "closed")
         result = await session.execute(
-            update(Chat).where(*condition).values(last_seq=Chat.last_seq + 1)
-            .returning(Chat.last_seq))
+            update(Chat).where(*condition).values(last_seq=col(Chat.last_seq) + 1)
+            .returning(col(Chat.last_seq)))
         seq = result.scalar_one_or_none()
         if seq is None:
             exists = await session.get(Chat, chat_id)
@@ -103,11 +104,11 @@ async def _insert(
 async def messages_after(ctx: ServiceContext, chat_id: str, after_seq: int,
                          upto_seq: int | None = None, limit: int = 200) -> list[MessageCreated]:
     """Stored messages with after_seq < seq (<= upto_seq), oldest first, one page."""
-    query = select(Message).where(Message.chat_id == chat_id, Message.seq > after_seq)
+    query = select(Message).where(col(Message.chat_id) == chat_id, col(Message.seq) > after_seq)
     if upto_seq is not None:
-        query = query.where(Message.seq <= upto_seq)
+        query = query.where(col(Message.seq) <= upto_seq)
     async with ctx.db.read() as session:
-        result = await session.execute(query.order_by(Message.seq).limit(limit))
+        result = await session.execute(query.order_by(col(Message.seq)).limit(limit))
         return [to_frame(m) for m in result.scalars()]
 
 

@@ -42,9 +42,9 @@ def _local_midnight(now: datetime, tz: Any) -> datetime:
 async def _active_chats(ctx: ServiceContext, now: datetime) -> list[dict[str, Any]]:
     async with ctx.db.read() as session:
         rows = (await session.execute(
-            select(Chat, Staff.username, Staff.display_name)
-            .join(Staff, col(Staff.id) == Chat.staff_id)
-            .where(Chat.state == "active").order_by(col(Chat.accepted_at)))).all()
+            select(Chat, col(Staff.username), col(Staff.display_name))
+            .join(Staff, col(Staff.id) == col(Chat.staff_id))
+            .where(col(Chat.state) == "active").order_by(col(Chat.accepted_at)))).all()
     out = []
     for chat, username, display_name in rows:
         since = aware(chat.accepted_at) or now
@@ -58,10 +58,11 @@ async def _active_chats(ctx: ServiceContext, now: datetime) -> list[dict[str, An
 async def today_volumes(ctx: ServiceContext, since: datetime) -> dict[str, Any]:
     async with ctx.db.read() as session:
         chats = (await session.execute(
-            select(Chat.handoff_at, Chat.queued_at, Chat.first_accepted_at, Chat.closed_at)
+            select(col(Chat.handoff_at), col(Chat.queued_at), col(Chat.first_accepted_at),
+                   col(Chat.closed_at))
             .where(col(Chat.created_at) >= since))).all()
         score_avg, score_count = (await session.execute(
-            select(func.avg(Feedback.score), func.count()).select_from(Feedback)
+            select(func.avg(col(Feedback.score)), func.count()).select_from(Feedback)
             .where(col(Feedback.created_at) >= since))).one()
     waits = [(aware(accepted) - aware(queued)).total_seconds()  # type: ignore[operator]
              for _h, queued, accepted, _c in chats if queued is not None and accepted is not None]

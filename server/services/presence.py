@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from server.services.context import ServiceContext
 from server.store.models import Staff
@@ -40,6 +41,6 @@ async def on_duty(ctx: ServiceContext) -> list[OnDuty]:
         return []
     async with ctx.db.read() as session:
         rows = (await session.execute(
-            select(Staff).where(Staff.id.in_(list(present)), Staff.active))).scalars()  # type: ignore[attr-defined]
+            select(Staff).where(col(Staff.id).in_(list(present)), col(Staff.active)))).scalars()
         return [OnDuty(s.id, s.username, s.display_name, present[s.id], s.capacity,
                        tuple(s.languages.split(","))) for s in rows]

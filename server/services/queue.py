@@ -6,6 +6,7 @@ import math
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from server.protocol.frames import QueueItem, QueuePosition, QueueUpdated
 from server.services.context import QUEUE_TOPIC, ServiceContext, chat_topic
@@ -17,13 +18,14 @@ HANDLE_SAMPLE = 50
 
 
 def queue_order() -> tuple[object, ...]:
-    return (Chat.priority.desc(), Chat.requeued.desc(), Chat.queued_at.asc(), Chat.id.asc())  # type: ignore[union-attr,attr-defined]
+    return (col(Chat.priority).desc(), col(Chat.requeued).desc(), col(Chat.queued_at).asc(),
+            col(Chat.id).asc())
 
 
 async def queued_chats(ctx: ServiceContext) -> list[Chat]:
     async with ctx.db.read() as session:
         result = await session.execute(
-            select(Chat).where(Chat.state == "queued").order_by(*queue_order()))  # type: ignore[arg-type]
+            select(Chat).where(col(Chat.state) == "queued").order_by(*queue_order()))  # type: ignore[arg-type]
         return list(result.scalars())
 
 
@@ -31,7 +33,7 @@ def to_item(ctx: ServiceContext, chat: Chat) -> QueueItem:
     queued_at = aware(chat.queued_at) or ctx.clock()
     return QueueItem(
         chat_id=chat.id, waited_s=max(0, int((ctx.clock() - queued_at).total_seconds())),
-        lang=chat.lang, topic=chat.topic, priority=chat.priority,  # type: ignore[arg-type]
+        lang=chat.lang, topic=chat.topic, priority=chat.priority,
         municipality=chat.municipality)
 
 
@@ -43,10 +45,10 @@ async def average_handle_s(ctx: ServiceContext) -> float:
     since = ctx.clock() - timedelta(days=7)
     async with ctx.db.read() as session:
         rows = (await session.execute(
-            select(Chat.accepted_at, Chat.closed_at)
-            .where(Chat.closed_at.is_not(None), Chat.accepted_at.is_not(None),  # type: ignore[union-attr]
-                   Chat.closed_at >= since)  # type: ignore[operator]
-            .order_by(Chat.closed_at.desc()).limit(HANDLE_SAMPLE))).all()  # type: ignore[union-attr]
+            select(col(Chat.accepted_at), col(Chat.closed_at))
+            .where(col(Chat.closed_at).is_not(None), col(Chat.accepted_at).is_not(None),
+                   col(Chat.closed_at) >= since)
+            .order_by(col(Chat.closed_at).desc()).limit(HANDLE_SAMPLE))).all()
     durations = [(aware(c) - aware(a)).total_seconds() for a, c in rows  # type: ignore[operator]
                  if a is not None and c is not None]
     durations = [d for d in durations if d > 0]
@@ -58,8 +60,8 @@ async def average_handle_s(ctx: ServiceContext) -> float:
 async def active_counts(ctx: ServiceContext) -> dict[str, int]:
     async with ctx.db.read() as session:
         rows = (await session.execute(
-            select(Chat.staff_id, func.count()).where(Chat.state == "active")
-            .group_by(Chat.staff_id))).all()
+            select(col(Chat.staff_id), func.count()).where(col(Chat.state) == "active")
+            .group_by(col(Chat.staff_id)))).all()
     return {sid: n for sid, n in rows if sid is not None}
 
 

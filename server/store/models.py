@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -23,6 +24,11 @@ def TZ() -> sa.DateTime:
     return sa.DateTime(timezone=True)
 
 
+def timestamp(**kwargs: Any) -> Any:
+    """A timezone-aware timestamp column (SQLModel's Field stubs do not take a type factory)."""
+    return Field(sa_type=TZ, **kwargs)  # type: ignore[call-overload]
+
+
 class Chat(SQLModel, table=True):
     __tablename__ = "chats"
     __table_args__ = (sa.Index("ix_chats_queue", "state", "priority", "queued_at"),
@@ -41,12 +47,12 @@ class Chat(SQLModel, table=True):
     resident_read_seq: int = 0
     staff_read_seq: int = 0
     staff_id: str | None = Field(default=None, max_length=32, foreign_key="staff.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
-    handoff_at: datetime | None = Field(default=None, sa_type=TZ)
-    queued_at: datetime | None = Field(default=None, sa_type=TZ)
-    accepted_at: datetime | None = Field(default=None, sa_type=TZ)
-    first_accepted_at: datetime | None = Field(default=None, sa_type=TZ)
-    closed_at: datetime | None = Field(default=None, sa_type=TZ)
+    created_at: datetime = timestamp(default_factory=utcnow)
+    handoff_at: datetime | None = timestamp(default=None)
+    queued_at: datetime | None = timestamp(default=None)
+    accepted_at: datetime | None = timestamp(default=None)
+    first_accepted_at: datetime | None = timestamp(default=None)
+    closed_at: datetime | None = timestamp(default=None)
     closed_by: str | None = Field(default=None, max_length=10)
     tag_topics: str | None = Field(default=None, max_length=1000)
     outcome: str | None = Field(default=None, max_length=32)
@@ -66,7 +72,7 @@ class Message(SQLModel, table=True):
     text: str = Field(sa_type=sa.Text)
     buttons: str | None = Field(default=None, sa_type=sa.Text)
     client_msg_id: str | None = Field(default=None, max_length=64)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    created_at: datetime = timestamp(default_factory=utcnow)
 
 
 class Staff(SQLModel, table=True):
@@ -80,7 +86,7 @@ class Staff(SQLModel, table=True):
     capacity: int = 3
     languages: str = Field(default="fi", max_length=20)
     active: bool = True
-    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    created_at: datetime = timestamp(default_factory=utcnow)
 
 
 class StaffSession(SQLModel, table=True):
@@ -90,8 +96,8 @@ class StaffSession(SQLModel, table=True):
     token_hash: str = Field(unique=True, max_length=64)
     staff_id: str = Field(foreign_key="staff.id", max_length=32, index=True)
     csrf_token: str = Field(max_length=64)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
-    expires_at: datetime = Field(sa_type=TZ)
+    created_at: datetime = timestamp(default_factory=utcnow)
+    expires_at: datetime = timestamp()
 
 
 class Feedback(SQLModel, table=True):
@@ -100,7 +106,7 @@ class Feedback(SQLModel, table=True):
     chat_id: str = Field(primary_key=True, foreign_key="chats.id", max_length=32)
     score: int
     comment: str | None = Field(default=None, sa_type=sa.Text)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    created_at: datetime = timestamp(default_factory=utcnow)
 
 
 class InternalNote(SQLModel, table=True):
@@ -112,7 +118,7 @@ class InternalNote(SQLModel, table=True):
     chat_id: str = Field(foreign_key="chats.id", max_length=32, index=True)
     staff_id: str = Field(foreign_key="staff.id", max_length=32)
     text: str = Field(sa_type=sa.Text)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    created_at: datetime = timestamp(default_factory=utcnow)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -121,7 +127,7 @@ class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_log"
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, sa_type=TZ, index=True)
+    at: datetime = timestamp(default_factory=utcnow, index=True)
     staff_id: str = Field(max_length=32, index=True)
     action: str = Field(max_length=32)
     chat_id: str | None = Field(default=None, max_length=32, index=True)
@@ -137,7 +143,7 @@ class CannedReply(SQLModel, table=True):
     lang: str = Field(max_length=2, index=True)
     title: str = Field(max_length=100)
     text: str = Field(sa_type=sa.Text)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    updated_at: datetime = timestamp(default_factory=utcnow)
     updated_by: str | None = Field(default=None, max_length=32)
 
 
@@ -147,7 +153,7 @@ class ConsultThread(SQLModel, table=True):
     __tablename__ = "consult_threads"
 
     id: str = Field(primary_key=True, max_length=32)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ, index=True)
+    created_at: datetime = timestamp(default_factory=utcnow, index=True)
     staff_id: str = Field(foreign_key="staff.id", max_length=32)
     chat_id: str = Field(foreign_key="chats.id", max_length=32)
     lang: str = Field(max_length=2)
@@ -162,7 +168,7 @@ class ConsultReply(SQLModel, table=True):
     thread_id: str = Field(foreign_key="consult_threads.id", max_length=32, index=True)
     staff_id: str = Field(foreign_key="staff.id", max_length=32)
     text: str = Field(sa_type=sa.Text)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    created_at: datetime = timestamp(default_factory=utcnow)
 
 
 class ServiceSetting(SQLModel, table=True):
@@ -172,5 +178,5 @@ class ServiceSetting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=32)
     value: str = Field(sa_type=sa.Text)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=TZ)
+    updated_at: datetime = timestamp(default_factory=utcnow)
     updated_by: str | None = Field(default=None, max_length=32)

@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,7 +119,7 @@ class Connection:
         """Runs before the receive and send tasks start."""
         return None
 
-    def background(self) -> list[Awaitable[None]]:
+    def background(self) -> list[Coroutine[Any, Any, None]]:
         return []
 
     async def on_closed(self) -> None:
@@ -270,7 +270,7 @@ class Connection:
         metrics.FRAME_ERRORS.labels(self.kind, exc.code).inc()
         echo = {k: raw.get(k) if isinstance(raw.get(k), str) else None
                 for k in ("client_msg_id", "chat_id")}
-        self.enqueue(ErrorFrame(code=exc.code, message=exc.message,  # type: ignore[arg-type]
+        self.enqueue(ErrorFrame(code=exc.code, message=exc.message,
                                 client_msg_id=exc.client_msg_id or echo["client_msg_id"],
                                 chat_id=exc.chat_id or echo["chat_id"]))
         self.errors += 1

@@ -236,15 +236,15 @@ async def audit_log(request: Request) -> Response:
     params = request.query_params
     limit = _int_param(params.get("limit"), "limit", 100, 1, 500)
     before = _int_param(params.get("before_id"), "before_id", None, 1, 2**62)
-    stmt = (select(AuditEntry, Staff.username)
-            .join(Staff, col(Staff.id) == AuditEntry.staff_id, isouter=True)
+    stmt = (select(AuditEntry, col(Staff.username))
+            .join(Staff, col(Staff.id) == col(AuditEntry.staff_id), isouter=True)
             .order_by(col(AuditEntry.id).desc()).limit(limit))
     if before is not None:
         stmt = stmt.where(col(AuditEntry.id) < before)
     if params.get("chat_id"):
-        stmt = stmt.where(AuditEntry.chat_id == params["chat_id"][:64])
+        stmt = stmt.where(col(AuditEntry.chat_id) == params["chat_id"][:64])
     if params.get("username"):
-        stmt = stmt.where(Staff.username == params["username"][:64])
+        stmt = stmt.where(col(Staff.username) == params["username"][:64])
     async with ctx.db.read() as session:
         rows = (await session.execute(stmt)).all()
     items = [{"id": entry.id, "at": aware(entry.at).isoformat(),  # type: ignore[union-attr]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from server.bus.hub import Hub
@@ -31,7 +31,7 @@ class ResidentConnection(Connection):
         self.chat: Chat | None = None
         self._hello = asyncio.Event()
 
-    def background(self) -> list[Awaitable[None]]:
+    def background(self) -> list[Coroutine[Any, Any, None]]:
         return [self._hello_deadline()]
 
     async def _hello_deadline(self) -> None:
@@ -79,8 +79,8 @@ class ResidentConnection(Connection):
 
     async def _welcome(self, chat_id: str, last_seq: int) -> None:
         chat = await chats.get_chat(self.ctx, chat_id)
-        await self._send(f.Welcome(chat_id=chat.id, state=chat.state,  # type: ignore[arg-type]
-                                   last_seq=chat.last_seq, lang=chat.lang))  # type: ignore[arg-type]
+        await self._send(f.Welcome(chat_id=chat.id, state=chat.state,
+                                   last_seq=chat.last_seq, lang=chat.lang))
         self.follow(chat.id, last_seq)
         await self._catch_up(chat.id, None)
         if chat.state == "queued":

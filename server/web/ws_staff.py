@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from bot.catalogue import TAG_TOPICS
 from server.bus.hub import Hub
@@ -38,7 +39,7 @@ class StaffConnection(Connection):
         self.staff, self.session_token = staff, session_token
         self.status = "available"
 
-    def background(self) -> list[Awaitable[None]]:
+    def background(self) -> list[Coroutine[Any, Any, None]]:
         return [self._keep_presence(), self._revalidate()]
 
     async def setup(self) -> None:
@@ -55,7 +56,7 @@ class StaffConnection(Connection):
         await self._send_presence()
         async with self.ctx.db.read() as session:
             mine = (await session.execute(select(Chat).where(
-                Chat.staff_id == self.staff.id, Chat.state == "active"))).scalars().all()
+                col(Chat.staff_id) == self.staff.id, col(Chat.state) == "active"))).scalars().all()
         for chat in mine:
             await self._open_chat(await lifecycle.assignment_frame(self.ctx, chat))
 
@@ -72,7 +73,7 @@ class StaffConnection(Connection):
 
     async def _send_presence(self) -> None:
         active = sum(1 for _ in self.sent_seq)
-        await self._send(f.PresenceUpdated(status=self.status,  # type: ignore[arg-type]
+        await self._send(f.PresenceUpdated(status=self.status,
                                            active_chats=active, capacity=self.staff.capacity))
 
     async def _keep_presence(self) -> None:
