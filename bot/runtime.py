@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from bot.api import Bot
 
 KINDS = ("embedded", "rasa")
+
+
+def read_county_facts(path: Path) -> dict[str, str]:
+    """County facts from a YAML file (NEUVO_COUNTY_FACTS) with the keys of `facts:` in
+    bot/county.yml. Raises ValueError naming the file and the problem."""
+    from bot.engine.facts import load_facts, read_facts_file
+    from bot.engine.loader import DEFAULT_PROJECT
+
+    return read_facts_file(path, frozenset(load_facts(DEFAULT_PROJECT).configured))
 
 
 def make_bot(kind: str, rasa_url: str | None, facts: dict[str, str]) -> Bot:

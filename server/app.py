@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
@@ -34,13 +35,21 @@ CONSOLE_DIR = Path(__file__).resolve().parent / "console"
 
 
 def make_bot(settings: Settings) -> Bot:
+    """The configured bot. The embedded engine is loaded (or trained, a few seconds, then
+    cached by content) here, before the server accepts connections."""
     if settings.bot == "minimal":
         from bot.minimal import MinimalBot
 
         return MinimalBot()
+    from bot.embedded import EmbeddedBot
     from bot.runtime import make_bot as make_runtime
 
-    return make_runtime(settings.bot, settings.rasa_url, {})
+    bot = make_runtime(settings.bot, settings.rasa_url, settings.facts)
+    if isinstance(bot, EmbeddedBot):
+        started = time.monotonic()
+        bot.engine()
+        log.info("embedded bot ready in %.2f s", time.monotonic() - started)
+    return bot
 
 
 class _ConfigWatcher:

@@ -43,8 +43,9 @@ class Settings(BaseSettings):
     dev: bool = False
     secret_key: SecretStr | None = None
     public_url: str | None = None
-    bot: Literal["embedded", "minimal", "rasa"] = "minimal"
+    bot: Literal["embedded", "minimal", "rasa"] = "embedded"
     rasa_url: str | None = None
+    county_facts: Path | None = None
     bot_timeout_s: float = Field(default=10.0, gt=0)
 
     # Limits (see the README's "Limits" table).
@@ -101,6 +102,20 @@ class Settings(BaseSettings):
         parse_service_hours(value)
         return value
 
+    @field_validator("county_facts", mode="before")
+    @classmethod
+    def _empty_facts(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("county_facts")
+    @classmethod
+    def _check_facts(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            from bot.runtime import read_county_facts
+
+            read_county_facts(value)
+        return value
+
     @model_validator(mode="after")
     def _check_combination(self) -> Settings:
         if self.bot == "rasa" and not self.rasa_url:
@@ -125,6 +140,15 @@ class Settings(BaseSettings):
     @cached_property
     def hours(self) -> ServiceHours:
         return parse_service_hours(self.service_hours)
+
+    @cached_property
+    def facts(self) -> dict[str, str]:
+        """County facts for the bot's answers (NEUVO_COUNTY_FACTS), checked at start-up."""
+        if self.county_facts is None:
+            return {}
+        from bot.runtime import read_county_facts
+
+        return read_county_facts(self.county_facts)
 
     @property
     def secret(self) -> bytes:

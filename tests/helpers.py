@@ -36,9 +36,13 @@ def free_port() -> int:
 
 
 def base_env(db_url: str, **extra: str) -> dict[str, str]:
+    """Settings for a test server. The bot is the deterministic minimal one unless a test asks
+    for another (NEUVO_BOT=embedded): protocol and widget tests check delivery, order and
+    handoff, not what the trained model answers (tests/bot/test_server_bot.py does that)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEUVO_")}
     env.update({
         "NEUVO_DEV": "1", "NEUVO_DATABASE_URL": db_url, "NEUVO_SERVICE_HOURS": "always",
+        "NEUVO_BOT": "minimal",
         "NEUVO_CHAT_CREATE_PER_MINUTE": "100000", "NEUVO_MESSAGES_PER_MINUTE": "100000",
         "NEUVO_FRAMES_PER_SECOND": "1000", "NEUVO_FRAME_BURST": "1000",
         "NEUVO_LOGIN_FAILURES_PER_15MIN": "1000", "NEUVO_STAFF_REVALIDATE_S": "1",

@@ -54,6 +54,42 @@ def load_facts(root: Path) -> CountyFacts:
     return CountyFacts(configured, generic)
 
 
+def read_facts_file(path: Path, known: frozenset[str]) -> dict[str, str]:
+    """County facts from a YAML file with the keys of `facts:` in county.yml, e.g.
+    `social_emergency_phone: "06 123 4567"`. Raises ValueError naming the problem."""
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None)
+        raise ValueError(f"{path}{where}: not valid YAML" + (f" ({problem})" if problem else "")) from None
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        raise ValueError(f"{path}: expected a mapping of fact keys to texts")
+    unknown = sorted(str(k) for k in doc if str(k) not in known)
+    if unknown:
+        raise ValueError(f"{path}: unknown keys {', '.join(unknown)}; "
+                         f"known keys: {', '.join(sorted(known))}")
+    facts: dict[str, str] = {}
+    for key, value in doc.items():
+        if value is None:
+            value = ""
+        if not isinstance(value, str):  # YAML reads 06123 as a number: quote phone numbers
+            raise ValueError(f"{path}: {key}: expected quoted text, got {type(value).__name__} "
+                             f"{value!r}")
+        text = value.strip()
+        if len(text) > 1000 or _PLACEHOLDER.search(text) or any(
+                ord(c) < 32 and c != "\n" for c in text):
+            raise ValueError(f"{path}: {key}: expected plain text (at most 1,000 characters, "
+                             "no control characters or {placeholders})")
+        facts[str(key)] = text
+    return facts
+
+
 def placeholders(text: str) -> list[str]:
     return _PLACEHOLDER.findall(text)
 

@@ -109,3 +109,15 @@ async def test_model_cache_is_reused(tmp_path: object, monkeypatch: pytest.Monke
     second = EmbeddedBot.from_project()
     await second.warm_up()
     assert second.engine().digest == first.engine().digest
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "🙂🙂😢🙏", "x" * 4000, ("Minulla on kysymys vuokrasta. " * 200)[:4000],
+    "hej moi hello, tarviin apua med hyran please", "<script>alert('x')</script><b>toimeentulotuki</b>",
+    "a\x00b\x07c\x1b[31m\u202e\ufeff\u200b", "\n\n\t", "/", "/{}",
+])
+async def test_bad_input_gets_a_reply_not_an_exception(bot: EmbeddedBot, text: str) -> None:
+    turn = await bot.respond(text, make_ctx("fi"))
+    assert turn.intent and turn.replies
+    for reply in turn.replies:
+        assert reply.text.strip() and not re.search(r"\{\w+\}", reply.text)
