@@ -59,6 +59,8 @@ async def _apply(ctx: ServiceContext, chat: Chat, turn: BotTurn) -> None:
     for reply in turn.replies:
         buttons = [Button(title=b.title, payload=b.payload) for b in reply.buttons]
         await post_message(ctx, chat.id, "bot", reply.text, buttons=buttons)
-    if turn.handoff or turn.safety:
+    # Out of hours a safety turn already told when people are available (handoff=False):
+    # no handoff attempt, so no second "closed hours" message. A queued chat gets priority.
+    if turn.handoff or (turn.safety and chat.state == "queued"):
         await lifecycle.request_handoff(ctx, chat.id, priority=turn.safety)
 
