@@ -1,4 +1,10 @@
-"""Redis implementations for several server processes (pub/sub, counters, presence, locks)."""
+"""Redis implementations for several server processes (pub/sub, counters, presence, locks).
+
+Redis going away must not break chats: the database is the source of truth. While Redis is
+down, publishing is skipped (sockets catch up from the database when the bus reconnects),
+rate limits and locks fall back to this process's memory, and presence answers with the
+last snapshot it read (so no one's chats are requeued because Redis was unreachable).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,16 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError
+from redis.exceptions import LockError, RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from server.bus.base import MessageHandler, ReconnectHandler
+from server.bus.memory import MemoryLocks, MemoryRateLimiter
 
 log = logging.getLogger(__name__)
 CONTROL_CHANNEL = "control"
@@ -48,7 +55,10 @@ class RedisBus:
         backoff = 0.1
         while True:
             try:
-                assert self._pubsub is not None
+                if self._pubsub is None:
+                    await self._reconnect()
+                    backoff = 0.1
+                    continue
                 message = await self._pubsub.get_message(timeout=1.0)
                 backoff = 0.1
                 if message and message["type"] == "message":
@@ -56,26 +66,25 @@ class RedisBus:
             except asyncio.CancelledError:
                 raise
             except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
-                log.warning("redis bus disconnected (%s); reconnecting in %.1fs",
-                            type(exc).__name__, backoff)
+                if self._pubsub is not None:
+                    log.warning("redis bus disconnected (%s); reconnecting", type(exc).__name__)
+                    await self._drop_pubsub()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
-                await self._reconnect()
             except Exception:
                 log.exception("redis bus reader error; continuing")
                 await asyncio.sleep(backoff)
 
+    async def _drop_pubsub(self) -> None:
+        pubsub, self._pubsub = self._pubsub, None
+        if pubsub is not None:
+            with suppress(RedisError, OSError):
+                await pubsub.aclose()
+
     async def _reconnect(self) -> None:
-        try:
-            if self._pubsub is not None:
-                await self._pubsub.aclose()
-        except (RedisError, OSError):
-            pass
-        try:
-            await self._connect()
-        except (RedisError, OSError) as exc:
-            log.warning("redis bus reconnect failed (%s)", type(exc).__name__)
-            raise RedisConnectionError("reconnect failed") from exc
+        """Subscribe again (raises while Redis is unreachable), then let every socket catch
+        up from the database on what live delivery missed."""
+        await self._connect()
         log.info("redis bus reconnected; %d topics resubscribed", len(self._topics))
         if self._on_reconnect is not None:
             await self._on_reconnect()
@@ -87,7 +96,11 @@ class RedisBus:
             self._on_message(name[len(self._prefix):], payload)
 
     async def publish(self, topic: str, data: str) -> None:
-        await self._client.publish(self._prefix + topic, data)
+        try:
+            await self._client.publish(self._prefix + topic, data)
+        except (RedisError, OSError) as exc:
+            # Already committed: receivers catch up from the database when the bus is back.
+            log.warning("bus publish skipped, redis unavailable (%s)", type(exc).__name__)
 
     async def subscribe(self, topic: str) -> None:
         self._topics.add(topic)
@@ -111,34 +124,39 @@ class RedisBus:
     async def close(self) -> None:
         if self._reader is not None:
             self._reader.cancel()
-            try:
+            with suppress(asyncio.CancelledError, RedisError, OSError):
                 await self._reader
-            except asyncio.CancelledError:
-                pass
-        if self._pubsub is not None:
-            try:
-                await self._pubsub.aclose()
-            except (RedisError, OSError):
-                pass
+        await self._drop_pubsub()
 
 
 class RedisRateLimiter:
+    """Fixed-window counters shared by all processes; per-process counters while Redis is
+    unreachable (limits stay in force, per process)."""
+
     def __init__(self, client: Redis, prefix: str = "neuvo:rl:") -> None:
         self._client, self._prefix = client, prefix
+        self._fallback = MemoryRateLimiter()
 
     async def hit(self, key: str, limit: int, window_s: int) -> bool:
         window = int(time.time() // window_s)
         name = f"{self._prefix}{key}:{window}"
-        async with self._client.pipeline(transaction=True) as pipe:
-            pipe.incr(name)
-            pipe.expire(name, window_s + 1)
-            count, _ = await pipe.execute()
+        try:
+            async with self._client.pipeline(transaction=True) as pipe:
+                pipe.incr(name)
+                pipe.expire(name, window_s + 1)
+                count, _ = await pipe.execute()
+        except (RedisError, OSError) as exc:
+            log.warning("rate limit counted in memory, redis unavailable (%s)", type(exc).__name__)
+            return await self._fallback.hit(key, limit, window_s)
         return int(count) <= limit
 
     async def count(self, key: str, window_s: int) -> int:
         window = int(time.time() // window_s)
-        value = await self._client.get(f"{self._prefix}{key}:{window}")
-        return int(value or 0)
+        try:
+            value = await self._client.get(f"{self._prefix}{key}:{window}")
+        except (RedisError, OSError):
+            return await self._fallback.count(key, window_s)
+        return max(int(value or 0), await self._fallback.count(key, window_s))
 
     async def reset(self, key: str) -> None:
         async for name in self._client.scan_iter(match=f"{self._prefix}{key}:*"):
@@ -151,36 +169,66 @@ class RedisPresence:
     def __init__(self, client: Redis, prefix: str = "neuvo:presence") -> None:
         self._client = client
         self._zset, self._hash = f"{prefix}:expiry", f"{prefix}:status"
+        self._last: dict[str, str] = {}
 
     async def set(self, staff_id: str, status: str, ttl_s: float) -> None:
-        async with self._client.pipeline(transaction=True) as pipe:
-            pipe.zadd(self._zset, {staff_id: time.time() + ttl_s})
-            pipe.hset(self._hash, staff_id, status)
-            await pipe.execute()
+        try:
+            async with self._client.pipeline(transaction=True) as pipe:
+                pipe.zadd(self._zset, {staff_id: time.time() + ttl_s})
+                pipe.hset(self._hash, staff_id, status)
+                await pipe.execute()
+        except (RedisError, OSError) as exc:
+            log.warning("presence not refreshed, redis unavailable (%s)", type(exc).__name__)
 
     async def remove(self, staff_id: str) -> None:
-        async with self._client.pipeline(transaction=True) as pipe:
-            pipe.zrem(self._zset, staff_id)
-            pipe.hdel(self._hash, staff_id)
-            await pipe.execute()
+        try:
+            async with self._client.pipeline(transaction=True) as pipe:
+                pipe.zrem(self._zset, staff_id)
+                pipe.hdel(self._hash, staff_id)
+                await pipe.execute()
+        except (RedisError, OSError) as exc:
+            log.warning("presence not removed, redis unavailable (%s)", type(exc).__name__)
 
     async def all(self) -> dict[str, str]:
+        """Who is present; while Redis is unreachable, the last answer it gave."""
         now = time.time()
-        ids = [i.decode() if isinstance(i, bytes) else i
-               for i in await self._client.zrangebyscore(self._zset, now, "+inf")]
-        if not ids:
-            return {}
-        statuses = await self._client.hmget(self._hash, ids)  # type: ignore[arg-type]
-        return {str(sid): (st.decode() if isinstance(st, bytes) else st or "available")
-                for sid, st in zip(ids, statuses, strict=True)}
+        try:
+            ids = [i.decode() if isinstance(i, bytes) else i
+                   for i in await self._client.zrangebyscore(self._zset, now, "+inf")]
+            statuses = await self._client.hmget(self._hash, ids) if ids else []  # type: ignore[arg-type]
+        except (RedisError, OSError) as exc:
+            log.warning("presence from the last snapshot, redis unavailable (%s)",
+                        type(exc).__name__)
+            return dict(self._last)
+        self._last = {str(sid): (st.decode() if isinstance(st, bytes) else st or "available")
+                      for sid, st in zip(ids, statuses, strict=True)}
+        return dict(self._last)
 
 
 class RedisLocks:
+    """Locks across processes; a process-local lock while Redis is unreachable."""
+
     def __init__(self, client: Redis, prefix: str = "neuvo:lock:") -> None:
         self._client, self._prefix = client, prefix
+        self._fallback = MemoryLocks()
 
     @asynccontextmanager
     async def lock(self, name: str, timeout_s: float) -> AsyncIterator[None]:
-        async with self._client.lock(self._prefix + name, timeout=timeout_s,
-                                     blocking_timeout=timeout_s):
+        lock = self._client.lock(self._prefix + name, timeout=timeout_s,
+                                 blocking_timeout=timeout_s)
+        try:
+            acquired: bool | None = await lock.acquire()
+        except (RedisError, OSError) as exc:
+            log.warning("process-local lock, redis unavailable (%s)", type(exc).__name__)
+            acquired = None
+        if acquired is None:
+            async with self._fallback.lock(name, timeout_s):
+                yield
+            return
+        if not acquired:
+            raise LockError(f"could not acquire lock within {timeout_s:.0f} s")
+        try:
             yield
+        finally:
+            with suppress(RedisError, OSError):
+                await lock.release()
