@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from sqlalchemy import update
+from sqlmodel import col
 
 from bot.api import BotContext, BotTurn
 from bot.texts import unavailable_turn
@@ -55,7 +56,7 @@ async def _apply(ctx: ServiceContext, chat: Chat, turn: BotTurn) -> None:
     if turn.intent and turn.intent != "nlu_fallback":
         values["topic"] = turn.intent
     async with ctx.db.write() as session:
-        await session.execute(update(Chat).where(Chat.id == chat.id).values(values))
+        await session.execute(update(Chat).where(col(Chat.id) == chat.id).values(values))
     for reply in turn.replies:
         buttons = [Button(title=b.title, payload=b.payload) for b in reply.buttons]
         await post_message(ctx, chat.id, "bot", reply.text, buttons=buttons)
