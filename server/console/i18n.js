@@ -1,11 +1,14 @@
 // UI language of the console pages (fi, sv, en; remembered in localStorage), text lookup
 // with {name} placeholders, and static texts in the HTML (data-i18n attributes).
 
-import { STRINGS } from "./strings.js";
+import { STRINGS as CONSOLE_STRINGS } from "./strings.js";
+import { ADMIN_STRINGS } from "./strings_admin.js";
 import { TOPICS } from "./topics.js";
 import { safeStorageGet, safeStorageSet } from "./dom.js";
 
 export const LANGS = ["fi", "sv", "en"];
+const STRINGS = Object.fromEntries(LANGS.map((code) =>
+  [code, { ...CONSOLE_STRINGS[code], ...ADMIN_STRINGS[code] }]));
 const STORAGE_KEY = "neuvo.console.lang";
 const listeners = [];
 let current = LANGS.includes(safeStorageGet(STORAGE_KEY)) ? safeStorageGet(STORAGE_KEY) : "fi";
