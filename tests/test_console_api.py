@@ -398,3 +398,26 @@ async def test_hours_saved_on_one_process_apply_on_another(backend: Any, tmp_pat
                 await asyncio.sleep(0.1)
             assert status["announcement"] == "Huolto tänään"
             assert status["open_now"] is False  # well inside the 30 s cache: the bus event did it
+
+
+async def test_logout_hands_chats_back_at_once_unless_another_session_is_open(
+        server: ServerProcess) -> None:
+    name = create_staff(server, unique("s"))
+    sup = create_staff(server, unique("sup"), role="supervisor")
+    sock = await StaffClient.start(server, name)
+    resident, _ = await assigned_chat(server, sock)
+    async with api(server, name) as other:
+        await other.ok("POST", "/api/v1/staff/logout")  # the socket's session is still open
+    assert not [f for f in await resident.quiet(1.0) if f.get("state") == "queued"]
+    async with httpx.AsyncClient(base_url=server.base_url,
+                                 cookies={"neuvo_session": sock.cookie}) as http:
+        out = await http.post("/api/v1/staff/logout", headers={"X-CSRF-Token": sock.csrf})
+        assert out.status_code == 200  # the last session: offline now
+    state = await resident.expect("chat.state", state="queued")
+    assert state["reason"] == "staff_disconnected"
+    with pytest.raises(ConnectionClosed):
+        await sock.expect("never", timeout=5)
+    async with api(server, sup) as s:
+        listed = (await s.ok("GET", "/api/v1/supervisor/staff"))["items"]
+        assert next(i for i in listed if i["username"] == name)["status"] == "offline"
+    await resident.close()

@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
-from server.protocol.frames import ChatAssigned, ChatReleased, ChatStateFrame
+from server.protocol.frames import ChatAssigned, ChatReleased, ChatStateFrame, SessionRevoked
 from server.services import service_config, texts
 from server.services.context import ServiceContext, chat_topic, staff_topic
 from server.services.errors import ChatClosed, Conflict, Forbidden, NotFound
 from server.services.messages import post_message, transcript
-from server.store.models import AuditEntry, Chat, InternalNote, Staff
+from server.store.models import AuditEntry, Chat, InternalNote, Staff, StaffSession
 
 log = logging.getLogger(__name__)
 
@@ -261,6 +261,28 @@ async def audit(ctx: ServiceContext, staff_id: str, action: str, chat_id: str | 
     async with ctx.db.write() as session:
         session.add(AuditEntry(staff_id=staff_id, action=action, chat_id=chat_id, detail=detail,
                                at=ctx.clock()))
+
+
+async def sign_off(ctx: ServiceContext, staff: Staff) -> int:
+    """After a logout: with no other session left, the staff member is offline at once, their
+    sockets close and their chats go back to the head of the queue (no grace period)."""
+    from server.services.queue import publish_queue
+
+    async with ctx.db.read() as session:
+        others = (await session.execute(select(func.count()).select_from(StaffSession).where(
+            col(StaffSession.staff_id) == staff.id,
+            col(StaffSession.expires_at) > ctx.clock()))).scalar_one()
+        if others:
+            return 0
+        active = (await session.execute(select(col(Chat.id)).where(
+            col(Chat.staff_id) == staff.id, col(Chat.state) == "active"))).scalars().all()
+    await ctx.backends.presence.remove(staff.id)
+    await ctx.publish(staff_topic(staff.id), SessionRevoked(staff_id=staff.id))
+    moved = 0
+    for chat_id in active:
+        moved += await requeue(ctx, chat_id, staff.id, reason="staff_disconnected")
+    await publish_queue(ctx)
+    return moved
 
 
 async def sweep_disconnected(ctx: ServiceContext) -> int:

@@ -12,7 +12,16 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from server.protocol.frames import ConsultThreadItem
-from server.services import accounts, canned, chats, consult, presence, queue, transcripts
+from server.services import (
+    accounts,
+    canned,
+    chats,
+    consult,
+    lifecycle,
+    presence,
+    queue,
+    transcripts,
+)
 from server.services.context import ServiceContext
 from server.services.errors import Forbidden, Unauthorized
 from server.store.models import Staff, StaffSession, aware
@@ -76,8 +85,9 @@ async def login(request: Request) -> Response:
 
 @handles_errors
 async def logout(request: Request) -> Response:
-    await current_session(request, csrf=True)
+    staff, _ = await current_session(request, csrf=True)
     await accounts.logout(_ctx(request), request.cookies.get(COOKIE, ""))
+    await lifecycle.sign_off(_ctx(request), staff)
     response = JSONResponse({"ok": True})
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
     return response
