@@ -44,7 +44,7 @@ export class ChatView {
     this.alertBox = h("p", { class: "chat__alert", role: "alert" });
     this.endedBox = h("div", { class: "notice notice--warning chat__ended", hidden: true });
     this.notes = h("section", { class: "notes", hidden: true });
-    this.history = h("ol", { class: "log log--history" });
+    this.history = h("ol", { class: "log-history" });
     this.historyBox = h("section", { class: "history", hidden: true },
       h("h3", { class: "history__title", dataset: { i18n: "history_title" } }), this.history);
     this.log = h("ol", { class: "log" });
