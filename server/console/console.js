@@ -150,6 +150,7 @@ function bindHeader() {
     } else announce(t(`presence_now_${event.target.value}`));
   });
   $("#logout").addEventListener("click", async () => {
+    app.socket?.stop(); // the server closes it with 4401 next; that is not "session ended"
     try {
       await api("POST", "/api/v1/staff/logout");
     } catch {

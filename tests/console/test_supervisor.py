@@ -139,6 +139,7 @@ async def test_staff_accounts_canned_hours_announcement(browser: Browser,
     status = await page.evaluate("fetch('/api/v1/service/status?lang=fi').then(r => r.json())")
     assert status["announcement"] == "Tänään jono on pitkä."
     await page.get_by_label("Announcement in Finnish").fill("")
+    await page.locator("#announcer").evaluate("el => el.textContent = ''")
     await page.get_by_role("button", name="Save the announcement").click()
     await expect(page.locator("#announcer")).to_have_text("The announcement was saved.")
     status = await page.evaluate("fetch('/api/v1/service/status?lang=fi').then(r => r.json())")
