@@ -3,6 +3,8 @@ see the bot conversation, reply (the resident gets it), read marks, typing, clos
 
 from __future__ import annotations
 
+import asyncio
+
 from playwright.async_api import Browser, expect
 
 from tests.console.console_helpers import (
@@ -64,6 +66,41 @@ async def test_take_reply_and_close_with_tags(browser: Browser, server: ServerPr
     await resident.expect("chat.state", state="closed")
     await expect(page.locator("#panels section.chat")).to_have_count(0)
     await expect(page.locator("#no-chats")).to_be_visible()
+    no_js_errors(page)
+    await resident.close()
+    await context.close()
+
+
+async def test_reconnect_keeps_chats_and_sends_pending_messages_once(
+        browser: Browser, server: ServerProcess) -> None:
+    username = create_staff(server, unique("s"), display_name="Aino")
+    context, page = await new_console(browser)
+    await login(page, server, username)
+    resident = await queued_resident(server)
+    await queue_item(page, resident.chat_id).get_by_role("button").click()
+    panel = active_panel(page)
+    composer = panel.locator("textarea.composer__input")
+    await composer.fill("Ensimmäinen viesti")
+    await composer.press("Enter")
+    await resident.expect("message.created", author="staff", text="Ensimmäinen viesti")
+    before = await panel.locator(".log li, .log-history li").count()
+
+    await asyncio.to_thread(server.stop)
+    await expect(page.locator("#conn")).to_have_attribute("data-state", "reconnecting")
+    await composer.fill("Kirjoitettu katkon aikana")
+    await composer.press("Enter")
+    pending = panel.locator(".log .msg--pending")
+    await expect(pending).to_contain_text("Lähetetään…")
+    await asyncio.to_thread(server.start)
+    await expect(page.locator("#conn")).to_have_attribute("data-state", "online", timeout=20_000)
+    await resident.connect(server)
+    said = await resident.expect("message.created", author="staff", text="Kirjoitettu katkon aikana",
+                                 timeout=10)
+    assert said["author_name"] == "Aino"
+    await expect(pending).to_have_count(0)
+    # The chat was re-sent on connect: nothing shown twice, the new message once.
+    await expect(panel.locator(".log li, .log-history li")).to_have_count(before + 1)
+    await expect(page.locator("#tabs [role=tab]")).to_have_count(1)
     no_js_errors(page)
     await resident.close()
     await context.close()
