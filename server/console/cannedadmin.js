@@ -52,7 +52,7 @@ export class CannedAdmin {
     edit.addEventListener("click", () => this.open(find()));
     const remove = h("button", { type: "button", class: "button button--danger" });
     remove.addEventListener("click", () => this.remove(find()));
-    tr.append(h("td", { class: "row" }, edit, remove));
+    tr.append(h("td", {}, h("div", { class: "row" }, edit, remove)));
     return tr;
   }
 

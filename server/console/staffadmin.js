@@ -65,8 +65,8 @@ export class StaffAdmin {
       b.addEventListener("click", () => handler(this.items.find((s) => s.username === tr.dataset.key)));
       return b;
     };
-    tr.append(h("td", { class: "row" }, button((s) => this.open(s)), button((s) => this.openPassword(s)),
-      button((s) => this.toggleActive(s))));
+    tr.append(h("td", {}, h("div", { class: "row" }, button((s) => this.open(s)),
+      button((s) => this.openPassword(s)), button((s) => this.toggleActive(s)))));
     return tr;
   }
 
