@@ -63,5 +63,6 @@ async def _apply(ctx: ServiceContext, chat: Chat, turn: BotTurn) -> None:
     # Out of hours a safety turn already told when people are available (handoff=False):
     # no handoff attempt, so no second "closed hours" message. A queued chat gets priority.
     if turn.handoff or (turn.safety and chat.state == "queued"):
-        await lifecycle.request_handoff(ctx, chat.id, priority=turn.safety)
+        await lifecycle.request_handoff(ctx, chat.id, priority=turn.safety,
+                                        announce=not turn.replies)
 

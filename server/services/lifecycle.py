@@ -38,8 +38,10 @@ async def _load(ctx: ServiceContext, chat_id: str) -> Chat:
     return chat
 
 
-async def request_handoff(ctx: ServiceContext, chat_id: str, *, priority: bool = False) -> str:
-    """Queue the chat for a person. Returns the resulting state ('bot' when closed hours)."""
+async def request_handoff(ctx: ServiceContext, chat_id: str, *, priority: bool = False,
+                          announce: bool = True) -> str:
+    """Queue the chat for a person. Returns the resulting state ('bot' when closed hours).
+    `announce=False` when the bot has just told the resident (no second, system message)."""
     from server.services.queue import publish_queue
 
     chat = await _load(ctx, chat_id)
@@ -59,8 +61,9 @@ async def request_handoff(ctx: ServiceContext, chat_id: str, *, priority: bool =
     if not await _transition(ctx, chat_id, [col(Chat.state) == "bot"], {
             "state": "queued", "priority": priority, "queued_at": now, "handoff_at": now}):
         return (await _load(ctx, chat_id)).state
-    await post_message(ctx, chat_id, "system",
-                       texts.text("queued_priority" if priority else "queued", chat.lang))
+    if announce:
+        await post_message(ctx, chat_id, "system",
+                           texts.text("queued_priority" if priority else "queued", chat.lang))
     await ctx.publish(chat_topic(chat_id), ChatStateFrame(
         chat_id=chat_id, state="queued", reason="handoff", priority=priority))
     await publish_queue(ctx)

@@ -132,3 +132,16 @@ async def test_safety_out_of_hours_says_it_once(closed_server: ServerProcess) ->
     assert not any("suljettu" in text for text in safety[:2])
     await resident.close()
     _no_errors_logged(closed_server)
+
+
+async def test_talk_to_a_person_is_announced_once(open_server: ServerProcess) -> None:
+    resident = await Resident.start(open_server, "fi")
+    await resident.expect("message.created", seq=1)
+    await resident.say("/request_human")
+    state = await resident.expect("chat.state", timeout=10)
+    assert state["state"] == "queued" and state["priority"] is False
+    messages = await _transcript(open_server, resident)
+    after = [m for m in messages if m["seq"] > 2]  # greeting, the button payload
+    assert [m["author"] for m in after] == ["bot"]  # no second, system "queued" message
+    assert "työntekijälle" in after[0]["text"]
+    await resident.close()
