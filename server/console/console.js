@@ -158,7 +158,12 @@ function bindHeader() {
     }
     endSession("logged_out");
   });
-  $("#session-relogin").addEventListener("click", () => $("#logout").click());
+  // Log in again without logging out: the old session stays valid until it expires, so the
+  // chats are not released; the new login's socket gets them back (chat.assigned).
+  $("#session-relogin").addEventListener("click", () => {
+    app.socket?.stop();
+    endSession("session_relogin_hint");
+  });
   $("#open-help").addEventListener("click", () => openDialog($("#help-dialog")));
   $("#open-settings").addEventListener("click", () => openDialog($("#settings-dialog")));
   $("#open-name").addEventListener("click", () => {

@@ -9,7 +9,14 @@ from pathlib import Path
 import httpx
 from playwright.async_api import Browser, expect
 
-from tests.console.console_helpers import login, new_console, no_js_errors
+from tests.console.console_helpers import (
+    active_panel,
+    login,
+    new_console,
+    no_js_errors,
+    queue_item,
+    queued_resident,
+)
 from tests.helpers import ServerProcess, create_staff, run_cli, start_server, unique
 
 
@@ -130,3 +137,27 @@ async def test_logout(browser: Browser, server: ServerProcess) -> None:
     await expect(page.locator("#login-view")).to_be_visible()
     no_js_errors(page)
     await context.close()
+
+
+async def test_session_expiry_warning_and_login_again_keeps_the_chat(
+        browser: Browser, tmp_path: Path) -> None:
+    # Sessions of 4.8 minutes: the warning (5 minutes before the end) shows at once.
+    with start_server(tmp_path, {"NEUVO_SESSION_TTL_HOURS": "0.08"}) as short:
+        username = create_staff(short, unique("s"))
+        context, page = await new_console(browser, lang="en")
+        await login(page, short, username)
+        await expect(page.locator("#session-warning")).to_contain_text("Your session ends at")
+        resident = await queued_resident(short)
+        await queue_item(page, resident.chat_id).get_by_role("button").click()
+        await expect(page.locator("#tabs [role=tab]")).to_have_count(1)
+        await page.get_by_role("button", name="Log in again").click()
+        await expect(page.locator("#login-notice")).to_contain_text("Your chats come back")
+        await page.locator("#login-username").fill(username)
+        await page.locator("#login-password").fill("correct-horse-battery")
+        await page.locator("#login-submit").click()
+        await expect(page.locator("#conn")).to_have_attribute("data-state", "online")
+        await expect(page.locator("#tabs [role=tab]")).to_have_count(1)
+        await expect(active_panel(page).locator(".history")).to_be_visible()
+        no_js_errors(page)
+        await resident.close()
+        await context.close()
