@@ -4,9 +4,10 @@ transcripts, supervisor functions, service settings and the audit log, on both b
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
+from tests.conftest import Backend
 from tests.helpers import PASSWORD, Resident, ServerProcess, StaffClient, create_staff, unique
 
 
@@ -381,8 +383,18 @@ async def test_audit_log_pages_and_filters(server: ServerProcess) -> None:
     await staff.close()
 
 
-@pytest.mark.parametrize("backend", ["postgres-redis"], indirect=True)
-async def test_hours_saved_on_one_process_apply_on_another(backend: Any, tmp_path: Any) -> None:
+@pytest.fixture
+def own_backend() -> Iterator[Backend]:
+    """A PostgreSQL database and Redis of its own: closing the service today must not leak
+    into the module's shared server."""
+    backend = Backend("postgres-redis")
+    yield backend
+    backend.close()
+
+
+async def test_hours_saved_on_one_process_apply_on_another(own_backend: Backend,
+                                                           tmp_path: Path) -> None:
+    backend = own_backend
     with backend.server(tmp_path / "a") as a, backend.server(tmp_path / "b") as b:
         sup = create_staff(a, unique("sup"), role="supervisor")
         async with api(a, sup) as s, httpx.AsyncClient(base_url=b.base_url) as other:

@@ -222,3 +222,38 @@ async def test_disconnected_staff_chat_returns_to_head_of_queue(server: ServerPr
     assert positions and mine < positions[-1]
     await resident.close()
     await waiting.close()
+
+
+async def test_chat_the_resident_ended_can_still_be_tagged_once(server: ServerProcess) -> None:
+    staff = await StaffClient.start(server, create_staff(server, unique("s")))
+    resident = await queued_resident(server)
+    await staff.accept(resident.chat_id)
+    await resident.send({"type": "chat.close"})
+    await staff.expect("chat.state", chat_id=resident.chat_id, state="closed")
+    tags = {"topics": ["housing_advice"], "outcome": "no_answer_from_resident"}
+    await staff.send({"type": "chat.close", "chat_id": resident.chat_id, "tags": tags})
+    released = await staff.expect("chat.released", chat_id=resident.chat_id)
+    assert released["reason"] == "closed"
+    await staff.send({"type": "chat.close", "chat_id": resident.chat_id, "tags": tags})
+    again = await staff.expect("error", chat_id=resident.chat_id)
+    assert again["code"] == "conflict"
+    other = await StaffClient.start(server, create_staff(server, unique("o")))
+    await other.send({"type": "chat.close", "chat_id": resident.chat_id, "tags": tags})
+    assert (await other.expect("error", chat_id=resident.chat_id))["code"] == "chat_closed"
+    for client in (staff, other, resident):
+        await client.close()
+
+
+async def test_reconnect_resends_chats_then_presence(server: ServerProcess) -> None:
+    name = create_staff(server, unique("s"))
+    staff = await StaffClient.start(server, name)
+    first, second = await queued_resident(server), await queued_resident(server)
+    await staff.accept(first.chat_id)
+    await staff.accept(second.chat_id)
+    await staff.close()
+    await staff.connect(server)
+    order = [f["type"] for f in await staff.quiet(1.0)
+             if f["type"] in ("chat.assigned", "presence.updated")]
+    assert order == ["chat.assigned", "chat.assigned", "presence.updated"]
+    for client in (staff, first, second):
+        await client.close()

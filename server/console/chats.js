@@ -9,7 +9,7 @@ import { ChatView } from "./chatview.js";
 
 const MAX_TEXT = 4000;
 const RETRY_MS = 3_000;
-const LOST_AFTER_MS = 4_000; // after a reconnect, chats not re-sent by then are not ours
+const LOST_AFTER_MS = 10_000; // fallback if presence.updated (end of re-send) never comes
 const TYPING_IDLE_MS = 4_000;
 const TYPING_REPEAT_MS = 3_000;
 
@@ -85,14 +85,21 @@ export class Chats {
     }
   }
 
-  // A new socket reached its snapshot: chats it does not re-send soon are no longer ours.
+  // A new socket reached its snapshot: it re-sends our chats, then presence.updated
+  // (synced). Chats it did not re-send are no longer ours. The timer is a fallback.
   connected(connection) {
     clearTimeout(this.lostTimer);
-    this.lostTimer = setTimeout(() => {
-      for (const chat of this.byId.values()) {
-        if (chat.connection !== connection && !chat.ended) this.end(chat, "lost");
-      }
-    }, LOST_AFTER_MS);
+    this.syncing = connection;
+    this.lostTimer = setTimeout(() => this.synced(connection), LOST_AFTER_MS);
+  }
+
+  synced(connection) {
+    if (this.syncing !== connection) return;
+    this.syncing = null;
+    clearTimeout(this.lostTimer);
+    for (const chat of this.byId.values()) {
+      if (chat.connection !== connection && !chat.ended) this.end(chat, "lost");
+    }
   }
 
   store(chat, message, live) {

@@ -47,7 +47,10 @@ const HANDLERS = {
     app.consult.load();
   },
   "queue.updated": (f) => app.queue.update(f.items),
-  "presence.updated": (f) => showPresence(f),
+  "presence.updated": (f) => {
+    showPresence(f);
+    app.chats.synced(app.socket.connection); // the first one ends the reconnect re-send
+  },
   "chat.assigned": (f) => app.chats.assigned(f, app.socket.connection),
   "message.created": (f) => app.chats.created(f),
   "message.ack": (f) => app.chats.acked(f),

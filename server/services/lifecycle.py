@@ -229,11 +229,21 @@ async def owned_chat(ctx: ServiceContext, staff: Staff, chat_id: str) -> Chat:
 
 async def close_by_staff(ctx: ServiceContext, staff: Staff, chat_id: str, topics: list[str],
                          outcome: str, referred_to: str | None) -> None:
+    """Close an active chat with its tags, or tag one the resident ended while it was yours."""
+    tags = {"tag_topics": json.dumps(sorted(set(topics))), "outcome": outcome,
+            "referred_to": referred_to}
+    chat = await _load(ctx, chat_id)
+    if chat.state == "closed" and chat.closed_by == "resident" and chat.staff_id == staff.id:
+        if not await _transition(ctx, chat_id, [
+                col(Chat.state) == "closed", col(Chat.staff_id) == staff.id,
+                col(Chat.outcome).is_(None)], tags):
+            raise Conflict("the chat is already tagged", chat_id=chat_id)
+        await ctx.publish(staff_topic(staff.id), ChatReleased(chat_id=chat_id, reason="closed"))
+        return
     chat = await owned_chat(ctx, staff, chat_id)
-    if not await _transition(ctx, chat_id, [col(Chat.state) == "active", col(Chat.staff_id) == staff.id], {
-            "state": "closed", "closed_at": ctx.clock(), "closed_by": "staff",
-            "tag_topics": json.dumps(sorted(set(topics))), "outcome": outcome,
-            "referred_to": referred_to}):
+    if not await _transition(
+            ctx, chat_id, [col(Chat.state) == "active", col(Chat.staff_id) == staff.id],
+            {"state": "closed", "closed_at": ctx.clock(), "closed_by": "staff", **tags}):
         raise Conflict("the chat changed while closing", chat_id=chat_id)
     await post_message(ctx, chat_id, "system", texts.text("closed_by_staff", chat.lang),
                        allow_closed=True)

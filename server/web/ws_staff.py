@@ -38,6 +38,8 @@ class StaffConnection(Connection):
         super().__init__(ws, ctx, hub)
         self.staff, self.session_token = staff, session_token
         self.status = "available"
+        self.revoked = False
+        self.account_revoked = False  # every session of the account ended (logout, deactivation)
 
     def background(self) -> list[Coroutine[Any, Any, None]]:
         return [self._keep_presence(), self._revalidate()]
@@ -53,12 +55,13 @@ class StaffConnection(Connection):
 
     async def _initial_sync(self) -> None:
         await self._send(f.QueueSnapshot(items=await queue.queue_items(self.ctx)))
-        await self._send_presence()
         async with self.ctx.db.read() as session:
             mine = (await session.execute(select(Chat).where(
                 col(Chat.staff_id) == self.staff.id, col(Chat.state) == "active"))).scalars().all()
         for chat in mine:
             await self._open_chat(await lifecycle.assignment_frame(self.ctx, chat))
+        # Last: it carries the right chat count and tells the console the re-send is complete.
+        await self._send_presence()
 
     async def _open_chat(self, frame: f.ChatAssigned) -> None:
         await self.join(chat_topic(frame.chat_id))
@@ -79,6 +82,8 @@ class StaffConnection(Connection):
     async def _keep_presence(self) -> None:
         while True:
             await asyncio.sleep(presence.refresh_interval(self.ctx))
+            if self.revoked:
+                return
             await presence.set_presence(self.ctx, self.staff.id, self.status)
 
     async def _revalidate(self) -> None:
@@ -89,18 +94,23 @@ class StaffConnection(Connection):
             except Unauthorized:
                 self._revoked()
 
-    def _revoked(self) -> None:
+    def _revoked(self, account_wide: bool = False) -> None:
+        self.revoked = True
+        self.account_revoked = self.account_revoked or account_wide
         self.enqueue(f.ErrorFrame(code="unauthorized", message="your session has ended"))
         self.enqueue(Control(self._close_unauthorized))
 
     async def _close_unauthorized(self) -> None:
+        if self.account_revoked:
+            # Offline at once (a keepalive may have refreshed presence after sign-off).
+            await self.ctx.backends.presence.remove(self.staff.id)
         self.stop(CLOSE_UNAUTHORIZED, "session ended")
 
     def deliver(self, topic: str, frame: f.ServerFrame) -> None:
         if not self.ready:
             return
         if isinstance(frame, f.SessionRevoked):
-            self._revoked()
+            self._revoked(account_wide=True)
         elif isinstance(frame, f.ChatAssigned):
             self.enqueue(Control(lambda: self._open_chat(frame)))
         elif isinstance(frame, f.ChatReleased):
