@@ -139,7 +139,14 @@ export class ChatView {
     if (!kind) return;
     const remove = h("button", { type: "button", class: "button" }, t("remove_tab"));
     remove.addEventListener("click", () => this.app.chats.remove(this.chat.id));
-    this.endedBox.replaceChildren(h("p", {}, t(`ended_${kind}`, { n: this.chat.number })), remove);
+    const actions = [remove];
+    if (kind === "resident") {
+      // The server still takes the tags of a chat the resident ended (statistics).
+      const tag = h("button", { type: "button", class: "button button--primary" }, t("tag_and_close"));
+      tag.addEventListener("click", () => this.app.closer.open(this.chat));
+      actions.unshift(tag);
+    }
+    this.endedBox.replaceChildren(h("p", {}, t(`ended_${kind}`, { n: this.chat.number })), ...actions);
   }
 
   renderTab() {

@@ -35,7 +35,7 @@ export class CloseDialog {
   }
 
   open(chat) {
-    if (!chat || chat.ended) return;
+    if (!chat || (chat.ended && chat.ended !== "resident")) return;
     this.chat = chat;
     this.waiting = false;
     this.errorBox.textContent = "";

@@ -4,6 +4,7 @@ see the bot conversation, reply (the resident gets it), read marks, typing, clos
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 from playwright.async_api import Browser, expect
 
@@ -101,6 +102,35 @@ async def test_reconnect_keeps_chats_and_sends_pending_messages_once(
     # The chat was re-sent on connect: nothing shown twice, the new message once.
     await expect(panel.locator(".log li, .log-history li")).to_have_count(before + 1)
     await expect(page.locator("#tabs [role=tab]")).to_have_count(1)
+    no_js_errors(page)
+    await resident.close()
+    await context.close()
+
+
+async def test_chat_the_resident_ended_is_tagged_and_closed(browser: Browser,
+                                                            server: ServerProcess) -> None:
+    username = create_staff(server, unique("s"))
+    context, page = await new_console(browser)
+    await login(page, server, username)
+    resident = await queued_resident(server)
+    await queue_item(page, resident.chat_id).get_by_role("button").click()
+    panel = active_panel(page)
+    await expect(panel.locator(".history")).to_contain_text("Tarvitsen apua vuokran kanssa")
+    await resident.send({"type": "chat.close"})
+    await expect(panel.locator(".chat__ended")).to_contain_text("Asukas lopetti keskustelun")
+    await panel.get_by_role("button", name="Merkitse ja sulje").click()
+    dialog = page.locator("#close-dialog")
+    await expect(dialog).to_be_visible()
+    await dialog.get_by_label("Asumisneuvonta").check()
+    await dialog.get_by_label("Asukas ei vastannut").check()
+    await dialog.get_by_role("button", name="Lopeta keskustelu").click()
+    await expect(dialog).to_be_hidden()
+    await expect(page.locator("#panels section.chat")).to_have_count(0)
+    db = server.env["NEUVO_DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT closed_by, outcome, tag_topics FROM chats WHERE id = ?",
+                           (resident.chat_id,)).fetchone()
+    assert row == ("resident", "no_answer_from_resident", '["housing_advice"]')
     no_js_errors(page)
     await resident.close()
     await context.close()
