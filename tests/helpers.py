@@ -63,6 +63,7 @@ class ServerProcess:
     port: int = field(default_factory=free_port)
     log_path: Path | None = None
     proc: subprocess.Popen[bytes] | None = None
+    cwd: Path = ROOT
 
     @property
     def base_url(self) -> str:
@@ -75,7 +76,7 @@ class ServerProcess:
     def start(self) -> None:
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen([*NEUVO, "serve", "--port", str(self.port)], env=self.env,
-                                     cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+                                     cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
