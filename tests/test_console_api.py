@@ -293,6 +293,12 @@ async def test_supervisor_manages_staff_accounts(server: ServerProcess) -> None:
         admin_grant = await s.call("POST", "/api/v1/supervisor/staff", {
             "username": unique("n"), "display_name": "x", "password": PASSWORD, "roles": ["admin"]})
         assert admin_grant.status_code == 403
+        admin = create_staff(server, unique("adm"), role="admin")
+        for change in ({"active": False}, {"capacity": 2}, {"roles": ["staff"]}):
+            refused = await s.call("PATCH", f"/api/v1/supervisor/staff/{admin}", change)
+            assert refused.status_code == 403, change
+        assert (await s.call("POST", f"/api/v1/supervisor/staff/{admin}/password",
+                             {"password": "another-long-password"})).status_code == 403
         changed = await s.ok("PATCH", f"/api/v1/supervisor/staff/{new}",
                              {"capacity": 5, "languages": ["en"], "roles": ["staff", "editor"]})
         assert changed["capacity"] == 5 and changed["languages"] == ["en"]

@@ -200,8 +200,8 @@ async def update_staff(ctx: ServiceContext, actor: Staff, username: str, *,
     or demotes themselves out of the console."""
     staff = await get_by_username(ctx.db, username)
     new_roles = roles if roles is not None else staff.roles.split(",")
-    if ("admin" in new_roles) != ("admin" in staff.roles.split(",")) and not _is_admin(actor):
-        raise Forbidden("only an admin can give or take the admin role")
+    if ("admin" in new_roles or _is_admin(staff)) and not _is_admin(actor):
+        raise Forbidden("only an admin can change an admin account or give the admin role")
     if staff.id == actor.id and (active is False or not has_role_list(new_roles, "supervisor")):
         raise Conflict("you cannot deactivate yourself or remove your own supervisor role")
     name = (display_name if display_name is not None else staff.display_name).strip()
