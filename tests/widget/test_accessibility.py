@@ -1,14 +1,19 @@
 """axe-core (WCAG 2.0/2.1 A and AA) finds nothing in any state of the widget, in fi/sv/en:
-launcher, open (service status), bot, queued, active, reconnecting, closed with feedback."""
+launcher, open (service status), bot, queued, active, reconnecting, closed with feedback.
+
+Runs with the embedded bot (the product's default), so the checked states and the README
+screenshots show real answers."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Frame, Page, expect
 
-from tests.helpers import ServerProcess, StaffClient, create_staff
+from tests.helpers import ServerProcess, StaffClient, create_staff, start_server
 from tests.widget.widget_helpers import (
     axe_check,
     launcher,
@@ -23,6 +28,12 @@ from tests.widget.widget_helpers import (
 
 STAFF_HELLO = {"fi": "Hei, olen Anna.", "sv": "Hej, jag är Anna.", "en": "Hi, I am Anna."}
 CLOSE_TAGS = {"topics": ["other"], "outcome": "solved_first_contact"}
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[ServerProcess]:
+    with start_server(tmp_path, {"NEUVO_BOT": "embedded"}) as srv:
+        yield srv
 
 
 async def check(page: Page, frame: Frame | None, state: str, lang: str) -> None:
