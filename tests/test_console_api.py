@@ -257,7 +257,8 @@ async def test_supervisor_reassigns_active_chat_to_colleague_and_to_queue(
         released = await first.expect("chat.released", chat_id=resident.chat_id)
         assert released["reason"] == "reassigned"
         assigned = await second.expect("chat.assigned", chat_id=resident.chat_id)
-        assert assigned["notes"] == ["ruotsinkielinen"]
+        assert [n["text"] for n in assigned["notes"]] == ["ruotsinkielinen"]
+        assert assigned["notes"][0]["author_name"] == "Sosiaaliohjaaja"  # the supervisor's name
         await s.ok("POST", f"/api/v1/supervisor/chats/{resident.chat_id}/reassign", {"to": "queue"})
         assert (await second.expect("chat.released", chat_id=resident.chat_id))["reason"] == \
             "reassigned"

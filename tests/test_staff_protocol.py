@@ -150,7 +150,8 @@ async def test_take_next_transfer_and_close_with_tags(server: ServerProcess) -> 
                       "note": "Ruotsinkielinen asiakas"})
     assert (await first.expect("chat.released", chat_id=chat_id))["reason"] == "transferred"
     moved = await colleague.expect("chat.assigned", chat_id=chat_id)
-    assert moved["notes"] == ["Ruotsinkielinen asiakas"]
+    assert [n["text"] for n in moved["notes"]] == ["Ruotsinkielinen asiakas"]
+    assert moved["notes"][0]["created_at"] and moved["notes"][0]["author_name"]
     # the internal note never reaches the resident
     frames = await resident.quiet(0.5)
     assert all("Ruotsinkielinen asiakas" not in str(f) for f in frames)

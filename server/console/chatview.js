@@ -127,7 +127,10 @@ export class ChatView {
     const notes = this.chat.notes || [];
     this.notes.hidden = notes.length === 0;
     this.notes.replaceChildren(h("h3", { class: "notes__title" }, t("notes_title")),
-      h("ul", {}, notes.map((note) => h("li", {}, note))));
+      h("ul", {}, notes.map((note) => h("li", {},
+        h("span", { class: "notes__meta" },
+          `${note.author_name} · ${formatTime(note.created_at, localeFor(lang()))}: `),
+        note.text))));
   }
 
   renderEnded() {

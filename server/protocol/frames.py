@@ -252,6 +252,15 @@ class QueueUpdated(ServerFrame):
     items: list[QueueItem]
 
 
+class NoteItem(BaseModel):
+    """An internal note between staff (never shown to the resident)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    text: str
+    author_name: str
+    created_at: str
+
+
 class ChatAssigned(ServerFrame):
     type: Literal["chat.assigned"] = "chat.assigned"
     chat_id: str
@@ -260,7 +269,7 @@ class ChatAssigned(ServerFrame):
     municipality: str | None = None
     priority: bool = False
     transcript: list[MessageCreated]
-    notes: list[str] = []
+    notes: list[NoteItem] = []
 
 
 class ChatReleased(ServerFrame):

@@ -13,12 +13,18 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
-from server.protocol.frames import ChatAssigned, ChatReleased, ChatStateFrame, SessionRevoked
+from server.protocol.frames import (
+    ChatAssigned,
+    ChatReleased,
+    ChatStateFrame,
+    NoteItem,
+    SessionRevoked,
+)
 from server.services import service_config, texts
 from server.services.context import ServiceContext, chat_topic, staff_topic
 from server.services.errors import ChatClosed, Conflict, Forbidden, NotFound
 from server.services.messages import post_message, transcript
-from server.store.models import AuditEntry, Chat, InternalNote, Staff, StaffSession
+from server.store.models import AuditEntry, Chat, InternalNote, Staff, StaffSession, aware
 
 log = logging.getLogger(__name__)
 
@@ -105,11 +111,16 @@ async def _assign(ctx: ServiceContext, staff: Staff, chat_id: str, *, action: st
 
 async def assignment_frame(ctx: ServiceContext, chat: Chat) -> ChatAssigned:
     async with ctx.db.read() as session:
-        notes = (await session.execute(select(col(InternalNote.text)).where(
-            col(InternalNote.chat_id) == chat.id).order_by(col(InternalNote.id)))).scalars().all()
+        rows = (await session.execute(
+            select(InternalNote, col(Staff.display_name))
+            .join(Staff, col(Staff.id) == InternalNote.staff_id)
+            .where(col(InternalNote.chat_id) == chat.id).order_by(col(InternalNote.id)))).all()
+    notes = [NoteItem(text=note.text, author_name=name,
+                      created_at=(aware(note.created_at) or ctx.clock()).isoformat())
+             for note, name in rows]
     return ChatAssigned(chat_id=chat.id, lang=chat.lang, topic=chat.topic,
                         municipality=chat.municipality, priority=chat.priority,
-                        transcript=await transcript(ctx, chat.id), notes=list(notes))
+                        transcript=await transcript(ctx, chat.id), notes=notes)
 
 
 async def take_next(ctx: ServiceContext, staff: Staff) -> str:
