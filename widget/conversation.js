@@ -13,6 +13,28 @@ export class Conversation {
     this.onQuickReply = onQuickReply;
     this.chat = null;
     this.shownById = new Map(); // client_msg_id -> quick-reply title shown instead of the payload
+    this.keepAtEnd();
+  }
+
+  // When the log's box shrinks (the queue banner grows) or its content grows, a reader
+  // who was at the newest message stays there instead of losing its last lines. Scrolling
+  // up (only the reader does that) lets go; scrolling back to the end holds on again.
+  keepAtEnd() {
+    const scroller = this.log.closest(".main");
+    this.stick = true;
+    if (!scroller || typeof ResizeObserver === "undefined") return;
+    let lastTop = scroller.scrollTop;
+    scroller.addEventListener("scroll", () => {
+      const top = scroller.scrollTop;
+      if (scroller.scrollHeight - top - scroller.clientHeight < 24) this.stick = true;
+      else if (top < lastTop) this.stick = false;
+      lastTop = top;
+    }, { passive: true });
+    const observer = new ResizeObserver(() => {
+      if (this.stick) scroller.scrollTo({ top: scroller.scrollHeight, behavior: "instant" });
+    });
+    observer.observe(scroller); // the box shrinks (banner above it)
+    observer.observe(this.log); // or the content grows after it was scrolled
   }
 
   // Draw everything from the stored chat (after a start or a reload). Nothing is announced.
@@ -127,9 +149,11 @@ export class Conversation {
   }
 
   scrollToEnd() {
+    this.stick = true;
     // The log's own scroller, or the whole page on short screens (see chat.css).
     for (const scroller of [this.log.closest(".main"), document.scrollingElement]) {
-      if (scroller) scroller.scrollTop = scroller.scrollHeight;
+      // Instant: a smooth scroll still running when the box resizes would stop short.
+      if (scroller) scroller.scrollTo({ top: scroller.scrollHeight, behavior: "instant" });
     }
   }
 

@@ -92,3 +92,27 @@ async def test_any_county_colour_keeps_contrast(page: Page, server: ServerProces
     frame = await open_chat(page)
     await start_chat(frame)
     await axe_check(frame, f"chat in {color}")
+
+
+LAST_VISIBLE = """() => {
+  const main = document.getElementById("main");
+  const items = document.querySelectorAll("#log li.msg");
+  const last = items[items.length - 1].getBoundingClientRect();
+  return {last: last.bottom, box: main.getBoundingClientRect().bottom};
+}"""
+
+
+async def test_newest_message_stays_in_view_when_the_queue_banner_appears(
+        page: Page, server: ServerProcess) -> None:
+    await open_host_page(page, server, lang="fi")
+    frame = await open_chat(page)
+    await start_chat(frame)
+    for i in range(4):  # enough to fill the log, so it scrolls
+        await send(frame, f"Kysymys numero {i}: miten haen apua vuokraan?")
+        await expect(messages(frame, "bot")).to_have_count(i + 2)
+    await frame.locator("#human").click()
+    await expect(frame.locator("#queue")).to_be_visible()
+    await expect(messages(frame, "system").last).to_be_visible()
+    await page.wait_for_timeout(600)  # let any scrolling settle
+    box = await frame.evaluate(LAST_VISIBLE)
+    assert box["last"] <= box["box"] + 1, box

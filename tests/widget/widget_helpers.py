@@ -129,6 +129,7 @@ async def axe_check(target: Page | Frame, label: str) -> None:
 async def screenshot(page: Page, name: str) -> Path:
     """Save to test-artifacts/widget/; with NEUVO_UPDATE_SCREENSHOTS=1 also refresh the
     committed copies in widget/screenshots/ (shown in the README)."""
+    await page.wait_for_timeout(500)  # let the log's smooth scroll reach the end
     folder = SCREENSHOTS if os.environ.get("NEUVO_UPDATE_SCREENSHOTS") == "1" else ARTIFACTS
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
