@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -266,6 +266,21 @@ class StaffClient(Client):
         await self.send({"type": "message.send", "chat_id": chat_id, "client_msg_id": cid,
                          "text": text})
         return await self.expect("message.ack", client_msg_id=cid)
+
+
+@contextlib.asynccontextmanager
+async def launch_chromium() -> AsyncIterator[Any]:
+    """Debian's Chromium through Playwright, with the flags the CI machine needs."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=chromium_path(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            yield browser
+        finally:
+            await browser.close()
 
 
 def chromium_path() -> str:

@@ -200,8 +200,7 @@ async def update_staff(ctx: ServiceContext, actor: Staff, username: str, *,
     or demotes themselves out of the console."""
     staff = await get_by_username(ctx.db, username)
     new_roles = roles if roles is not None else staff.roles.split(",")
-    if ("admin" in new_roles or _is_admin(staff)) and not _is_admin(actor):
-        raise Forbidden("only an admin can change an admin account or give the admin role")
+    check_admin_rule(actor, new_roles, staff)
     if staff.id == actor.id and (active is False or not has_role_list(new_roles, "supervisor")):
         raise Conflict("you cannot deactivate yourself or remove your own supervisor role")
     name = (display_name if display_name is not None else staff.display_name).strip()
@@ -225,8 +224,7 @@ async def update_staff(ctx: ServiceContext, actor: Staff, username: str, *,
 async def reset_password(ctx: ServiceContext, actor: Staff, username: str, password: str) -> None:
     """Set a new password and end the account's sessions (its sockets close)."""
     staff = await get_by_username(ctx.db, username)
-    if "admin" in staff.roles.split(",") and not _is_admin(actor):
-        raise Forbidden("only an admin can reset an admin's password")
+    check_admin_rule(actor, [], staff)
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"password must be at least {MIN_PASSWORD} characters")
     async with ctx.db.write() as session:
@@ -234,6 +232,12 @@ async def reset_password(ctx: ServiceContext, actor: Staff, username: str, passw
             password_hash=_hasher.hash(password)))
         await session.execute(delete(StaffSession).where(col(StaffSession.staff_id) == staff.id))
     await ctx.publish(staff_topic(staff.id), SessionRevoked(staff_id=staff.id))
+
+
+def check_admin_rule(actor: Staff, roles: list[str], target: Staff | None = None) -> None:
+    """Only an admin gives the admin role or changes an admin account."""
+    if ("admin" in roles or (target is not None and _is_admin(target))) and not _is_admin(actor):
+        raise Forbidden("only an admin can change an admin account or give the admin role")
 
 
 def _is_admin(staff: Staff) -> bool:

@@ -20,19 +20,26 @@ async def overview(ctx: ServiceContext) -> dict[str, Any]:
     now = ctx.clock()
     config = await service_config.current(ctx)
     items = await queue_items(ctx)
-    counts = await active_counts(ctx)
-    duty = sorted(await on_duty(ctx), key=lambda s: s.display_name.casefold())
     return {
         "queue": {"length": len(items),
                   "longest_wait_s": max((i.waited_s for i in items), default=0),
                   "items": [i.model_dump(mode="json") for i in items]},
-        "staff": [{"username": s.username, "display_name": s.display_name, "status": s.status,
-                   "active_chats": counts.get(s.id, 0), "capacity": s.capacity,
-                   "languages": list(s.languages)} for s in duty],
+        "staff": await on_duty_with_load(ctx),
         "chats": await _active_chats(ctx, now),
         "today": await today_volumes(ctx, _local_midnight(now, config.hours.tz)),
         "service": {"open_now": config.hours.is_open(now)},
     }
+
+
+async def on_duty_with_load(ctx: ServiceContext, *,
+                            except_id: str | None = None) -> list[dict[str, Any]]:
+    """Staff on duty now with their status and chat load, by display name."""
+    counts = await active_counts(ctx)
+    duty = sorted((s for s in await on_duty(ctx) if s.id != except_id),
+                  key=lambda s: s.display_name.casefold())
+    return [{"username": s.username, "display_name": s.display_name, "status": s.status,
+             "active_chats": counts.get(s.id, 0), "capacity": s.capacity,
+             "languages": list(s.languages)} for s in duty]
 
 
 def _local_midnight(now: datetime, tz: Any) -> datetime:

@@ -18,8 +18,7 @@ from server.services import (
     chats,
     consult,
     lifecycle,
-    presence,
-    queue,
+    overview,
     transcripts,
 )
 from server.services.context import ServiceContext
@@ -128,14 +127,8 @@ async def update_me(request: Request) -> Response:
 @handles_errors
 async def colleagues(request: Request) -> Response:
     staff = await require(request, *CHAT_ROLES)
-    ctx = _ctx(request)
-    counts = await queue.active_counts(ctx)
-    duty = sorted((s for s in await presence.on_duty(ctx) if s.id != staff.id),
-                  key=lambda s: s.display_name.casefold())
-    return JSONResponse({"items": [
-        {"username": s.username, "display_name": s.display_name, "languages": list(s.languages),
-         "status": s.status, "active_chats": counts.get(s.id, 0), "capacity": s.capacity}
-        for s in duty]})
+    return JSONResponse({"items": await overview.on_duty_with_load(_ctx(request),
+                                                                   except_id=staff.id)})
 
 
 @handles_errors

@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from server.services import accounts, canned, lifecycle, overview, queue, service_config
 from server.services.context import ServiceContext
-from server.services.errors import Forbidden, InvalidInput
+from server.services.errors import InvalidInput
 from server.store.models import AuditEntry, Staff, aware
 from server.web.http_staff import account_json, require
 from server.web.security import handles_errors, read_model
@@ -118,8 +118,7 @@ async def staff_list(request: Request) -> Response:
 async def staff_create(request: Request) -> Response:
     actor = await require(request, SUPERVISOR)
     body = await read_model(request, NewStaff)
-    if "admin" in body.roles and not accounts.has_role_list(actor.roles.split(","), "admin"):
-        raise Forbidden("only an admin can give the admin role")
+    accounts.check_admin_rule(actor, list(body.roles))
     ctx = _ctx(request)
     staff = await accounts.add_staff(ctx.db, body.username, body.password, list(body.roles),
                                      body.display_name, body.capacity, list(body.languages))
