@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from server.bus.hub import Hub
+from server.protocol import client as c
 from server.protocol import frames as f
 from server.services import chats, lifecycle, queue
 from server.services.bot_turns import run_bot_turn
@@ -23,7 +24,7 @@ CLOSE_UNAUTHORIZED = 4401
 
 class ResidentConnection(Connection):
     kind = "resident"
-    frames = f.RESIDENT_FRAMES
+    frames = c.RESIDENT_FRAMES
 
     def __init__(self, ws: Any, ctx: ServiceContext, hub: Hub, tasks: TaskRegistry) -> None:
         super().__init__(ws, ctx, hub)
@@ -61,7 +62,7 @@ class ResidentConnection(Connection):
             return getattr(frame, "author", getattr(frame, "by", None)) != "resident"
         return True
 
-    async def on_hello(self, frame: f.Hello) -> None:
+    async def on_hello(self, frame: c.Hello) -> None:
         try:
             chat = await chats.authenticate_resident(self.ctx, frame.chat_id, frame.token)
         except Unauthorized:
@@ -88,10 +89,10 @@ class ResidentConnection(Connection):
             if position is not None:
                 await self._send(position)
 
-    async def on_again(self, frame: f.Hello) -> None:
+    async def on_again(self, frame: c.Hello) -> None:
         raise RateLimited("already said hello on this connection")
 
-    async def on_message(self, frame: f.ResidentMessageSend) -> None:
+    async def on_message(self, frame: c.ResidentMessageSend) -> None:
         assert self.chat is not None
         chat_id = self.chat.id
         check_text(frame.text, client_msg_id=frame.client_msg_id)
@@ -105,26 +106,26 @@ class ResidentConnection(Connection):
             metrics.MESSAGES.labels("resident").inc()
             self.tasks.spawn(run_bot_turn(self.ctx, chat_id, frame.text), name="bot-turn")
 
-    async def on_typing(self, frame: f.ResidentTyping) -> None:
+    async def on_typing(self, frame: c.ResidentTyping) -> None:
         assert self.chat is not None
         await chats.relay_typing(self.ctx, self.chat.id, "resident", frame.active)
 
-    async def on_read(self, frame: f.ResidentRead) -> None:
+    async def on_read(self, frame: c.ResidentRead) -> None:
         assert self.chat is not None
         await chats.mark_read(self.ctx, self.chat.id, "resident", frame.seq)
 
-    async def on_handoff(self, frame: f.HandoffRequest) -> None:
+    async def on_handoff(self, frame: c.HandoffRequest) -> None:
         assert self.chat is not None
         await lifecycle.request_handoff(self.ctx, self.chat.id)
 
-    async def on_close(self, frame: f.ResidentChatClose) -> None:
+    async def on_close(self, frame: c.ResidentChatClose) -> None:
         assert self.chat is not None
         await lifecycle.close_by_resident(self.ctx, self.chat.id)
 
-    async def on_feedback(self, frame: f.FeedbackSubmit) -> None:
+    async def on_feedback(self, frame: c.FeedbackSubmit) -> None:
         assert self.chat is not None
         await chats.submit_feedback(self.ctx, self.chat.id, frame.score, frame.comment)
         self.enqueue(f.FeedbackAck(chat_id=self.chat.id))
 
-    async def on_ping(self, frame: f.Ping) -> None:
+    async def on_ping(self, frame: c.Ping) -> None:
         self.enqueue(f.Pong())

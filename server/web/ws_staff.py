@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from bot.catalogue import TAG_TOPICS
 from server.bus.hub import Hub
+from server.protocol import client as c
 from server.protocol import frames as f
 from server.services import accounts, chats, lifecycle, presence, queue
 from server.services.context import (
@@ -31,7 +32,7 @@ CLOSE_UNAUTHORIZED = 4401
 
 class StaffConnection(Connection):
     kind = "staff"
-    frames = f.STAFF_FRAMES
+    frames = c.STAFF_FRAMES
 
     def __init__(self, ws: Any, ctx: ServiceContext, hub: Hub, staff: Staff,
                  session_token: str) -> None:
@@ -134,16 +135,16 @@ class StaffConnection(Connection):
             "chat.close": self.on_close, "chat.reassign": self.on_reassign, "ping": self.on_ping,
         }
 
-    async def on_presence(self, frame: f.PresenceSet) -> None:
+    async def on_presence(self, frame: c.PresenceSet) -> None:
         self.status = frame.status
         await presence.set_presence(self.ctx, self.staff.id, frame.status)
         self.enqueue(Control(self._send_presence))
         await queue.publish_queue(self.ctx)
 
-    async def on_accept(self, frame: f.ChatAccept) -> None:
+    async def on_accept(self, frame: c.ChatAccept) -> None:
         await lifecycle.accept(self.ctx, self.staff, frame.chat_id)
 
-    async def on_take_next(self, frame: f.QueueTakeNext) -> None:
+    async def on_take_next(self, frame: c.QueueTakeNext) -> None:
         await lifecycle.take_next(self.ctx, self.staff)
 
     def _require_followed(self, chat_id: str, client_msg_id: str | None = None) -> None:
@@ -151,7 +152,7 @@ class StaffConnection(Connection):
             raise Forbidden("this chat is not assigned to you", chat_id=chat_id,
                             client_msg_id=client_msg_id)
 
-    async def on_message(self, frame: f.StaffMessageSend) -> None:
+    async def on_message(self, frame: c.StaffMessageSend) -> None:
         check_text(frame.text, chat_id=frame.chat_id, client_msg_id=frame.client_msg_id)
         try:
             await lifecycle.owned_chat(self.ctx, self.staff, frame.chat_id)
@@ -166,18 +167,18 @@ class StaffConnection(Connection):
         if created:
             metrics.MESSAGES.labels("staff").inc()
 
-    async def on_typing(self, frame: f.StaffTyping) -> None:
+    async def on_typing(self, frame: c.StaffTyping) -> None:
         self._require_followed(frame.chat_id)
         await chats.relay_typing(self.ctx, frame.chat_id, "staff", frame.active)
 
-    async def on_read(self, frame: f.StaffRead) -> None:
+    async def on_read(self, frame: c.StaffRead) -> None:
         self._require_followed(frame.chat_id)
         await chats.mark_read(self.ctx, frame.chat_id, "staff", frame.seq)
 
-    async def on_transfer(self, frame: f.ChatTransfer) -> None:
+    async def on_transfer(self, frame: c.ChatTransfer) -> None:
         await lifecycle.transfer(self.ctx, self.staff, frame.chat_id, frame.to, frame.note)
 
-    async def on_close(self, frame: f.StaffChatClose) -> None:
+    async def on_close(self, frame: c.StaffChatClose) -> None:
         unknown = [t for t in frame.tags.topics if t not in TAG_TOPICS]
         if unknown:
             raise InvalidInput(f"unknown topic {unknown[0][:64]!r}: use intent names or 'other'",
@@ -185,10 +186,10 @@ class StaffConnection(Connection):
         await lifecycle.close_by_staff(self.ctx, self.staff, frame.chat_id, frame.tags.topics,
                                        frame.tags.outcome, frame.tags.referred_to)
 
-    async def on_reassign(self, frame: f.ChatReassign) -> None:
+    async def on_reassign(self, frame: c.ChatReassign) -> None:
         if not accounts.has_role(self.staff, "supervisor"):
             raise Forbidden("only supervisors can reassign chats", chat_id=frame.chat_id)
         await lifecycle.reassign(self.ctx, self.staff, frame.chat_id, frame.to)
 
-    async def on_ping(self, frame: f.Ping) -> None:
+    async def on_ping(self, frame: c.Ping) -> None:
         self.enqueue(f.Pong())
