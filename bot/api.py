@@ -40,6 +40,10 @@ class BotContext:
     service_hours_text: str
     # How many bot turns in a row ended in nlu_fallback before this one.
     fallback_streak: int = 0
+    # In service hours: is at least one staff member (role `staff`) on duty and available now?
+    # False means a handoff still queues the chat, but nobody reads it until someone comes:
+    # the bot must say so honestly (never "everyone is busy").
+    staff_on_duty: bool = True
     # County-specific facts (phone numbers, addresses) from configuration, by key.
     facts: dict[str, str] = field(default_factory=dict)
 
