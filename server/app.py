@@ -20,6 +20,7 @@ from server.bus.factory import make_backends
 from server.bus.hub import Hub
 from server.config import Settings
 from server.protocol.frames import ConfigChanged, ServerFrame
+from server.services import resident_presence
 from server.services.context import ServiceContext
 from server.services.lifecycle import sweep_disconnected
 from server.services.service_config import CONFIG_TOPIC
@@ -67,13 +68,15 @@ class _ConfigWatcher:
 
 
 async def _sweeper(ctx: ServiceContext) -> None:
-    """Requeue chats of staff gone longer than the grace period; log and go on."""
+    """Requeue chats of staff gone longer than the grace period, close abandoned and idle
+    chats, tell staff whose residents left; log and go on."""
     while True:
         await asyncio.sleep(ctx.settings.sweep_interval_s)
         try:
             moved = await sweep_disconnected(ctx)
             if moved:
                 log.info("requeued %d chats of disconnected staff", moved)
+            await resident_presence.sweep(ctx)
         except asyncio.CancelledError:
             raise
         except Exception:

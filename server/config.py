@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     default_capacity: int = Field(default=3, ge=1, le=50)
     default_handle_time_s: int = Field(default=600, ge=1)
     sweep_interval_s: float = Field(default=5.0, gt=0)
+    queue_abandon_s: float = Field(default=180.0, ge=5)
+    bot_idle_close_s: float = Field(default=1800.0, ge=5)
+    resident_gone_s: float = Field(default=30.0, ge=2)
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

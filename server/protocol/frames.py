@@ -77,6 +77,8 @@ class QueuePosition(ServerFrame):
     chat_id: str | None = None
     position: int
     estimated_wait_s: int | None = None
+    # Staff members on duty and available now (0: nobody reads the queue yet). Addition.
+    staff_on_duty: int | None = None
 
 
 class TypingFrame(ServerFrame):
@@ -140,6 +142,8 @@ class ChatAssigned(ServerFrame):
     priority: bool = False
     transcript: list[MessageCreated]
     notes: list[NoteItem] = []
+    # False when the resident's socket has been gone for a while (see chat.presence).
+    resident_online: bool = True
 
 
 class ChatReleased(ServerFrame):
@@ -155,6 +159,16 @@ class PresenceUpdated(ServerFrame):
     capacity: int
 
 
+class ChatPresence(ServerFrame):
+    """To the assigned staff member: the resident's socket has been gone for a while
+    (`resident_online` false, `since` = when it was last seen) or is back (true). Addition."""
+
+    type: Literal["chat.presence"] = "chat.presence"
+    chat_id: str
+    resident_online: bool
+    since: str
+
+
 class FeedbackAck(ServerFrame):
     type: Literal["feedback.ack"] = "feedback.ack"
     chat_id: str | None = None
@@ -168,6 +182,14 @@ class SessionRevoked(ServerFrame):
     """Bus-only: a staff account's sessions ended; its sockets close at once."""
 
     type: Literal["session.revoked"] = "session.revoked"
+    staff_id: str
+
+
+class StaffChanged(ServerFrame):
+    """Bus-only: a staff account's roles, capacity or languages changed; open sockets
+    re-read the account at once (and close when it may no longer take chats)."""
+
+    type: Literal["staff.changed"] = "staff.changed"
     staff_id: str
 
 
@@ -207,7 +229,8 @@ class ConsultUpdated(ServerFrame):
 AnyServerFrame = Annotated[
     Welcome | MessageAck | MessageCreated | ChatStateFrame | QueuePosition | TypingFrame
     | ReadFrame | ErrorFrame | QueueSnapshot | QueueUpdated | ChatAssigned | ChatReleased
-    | PresenceUpdated | FeedbackAck | Pong | SessionRevoked | ConfigChanged | ConsultUpdated,
+    | PresenceUpdated | FeedbackAck | Pong | SessionRevoked | ConfigChanged | ConsultUpdated
+    | ChatPresence | StaffChanged,
     Field(discriminator="type"),
 ]
 

@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
 from sqlmodel import col
 
-from server.protocol.frames import SessionRevoked
+from server.protocol.frames import SessionRevoked, StaffChanged
 from server.services.context import ServiceContext, staff_topic
 from server.services.errors import (
     Conflict,
@@ -28,6 +28,8 @@ from server.store.db import Database
 from server.store.models import Staff, StaffSession, aware
 
 ROLES = ("staff", "supervisor", "editor", "admin")
+# Roles that may open the staff socket and take chats.
+CHAT_ROLES = ("staff", "supervisor")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -218,7 +220,18 @@ async def update_staff(ctx: ServiceContext, actor: Staff, username: str, *,
             await session.execute(delete(StaffSession).where(col(StaffSession.staff_id) == staff.id))
     if active is False:
         await ctx.publish(staff_topic(staff.id), SessionRevoked(staff_id=staff.id))
+    else:  # roles, capacity or languages take effect on open sockets at once
+        await ctx.publish(staff_topic(staff.id), StaffChanged(staff_id=staff.id))
     return await get_by_username(ctx.db, username)
+
+
+async def chat_account(ctx: ServiceContext, staff_id: str) -> Staff:
+    """The account as it is now, if it may still take chats (roles can change at any time)."""
+    async with ctx.db.read() as session:
+        staff = await session.get(Staff, staff_id)
+    if staff is None or not staff.active or not has_role(staff, *CHAT_ROLES):
+        raise Forbidden("your account may no longer take chats")
+    return staff
 
 
 async def reset_password(ctx: ServiceContext, actor: Staff, username: str, password: str) -> None:

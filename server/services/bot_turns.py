@@ -9,11 +9,13 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from bot.api import BotContext, BotTurn
+from bot.catalogue import CONVERSATION_INTENTS, FALLBACK_INTENT, SAFETY_INTENTS
 from bot.texts import unavailable_turn
 from server.protocol.frames import Button
 from server.services import lifecycle, service_config
 from server.services.context import ServiceContext
 from server.services.messages import post_message
+from server.services.presence import answering_count
 from server.store.models import Chat
 
 log = logging.getLogger(__name__)
@@ -22,11 +24,26 @@ LOCK_TIMEOUT_S = 30.0
 
 async def bot_context(ctx: ServiceContext, chat: Chat) -> BotContext:
     hours = (await service_config.current(ctx)).hours
+    open_now = hours.is_open(ctx.clock())
     return BotContext(
         chat_id=chat.id, lang=chat.lang,  # type: ignore[arg-type]
-        in_service_hours=hours.is_open(ctx.clock()),
+        in_service_hours=open_now,
         service_hours_text=hours.describe(chat.lang, ctx.clock()),
-        fallback_streak=chat.fallback_streak)
+        fallback_streak=chat.fallback_streak,
+        staff_on_duty=open_now and await answering_count(ctx) > 0)
+
+
+def topic_values(chat: Chat, turn: BotTurn) -> dict[str, object]:
+    """The chat's topic after a bot turn. A safety intent sticks until the chat is closed;
+    otherwise the latest service intent. Conversational intents (greet, affirm, "asked for a
+    person" …) and fallbacks never replace a topic."""
+    if chat.safety_topic is not None:
+        return {}
+    if turn.safety and turn.intent in SAFETY_INTENTS:
+        return {"topic": turn.intent, "safety_topic": turn.intent}
+    if turn.intent and turn.intent not in CONVERSATION_INTENTS and turn.intent != FALLBACK_INTENT:
+        return {"topic": turn.intent}
+    return {}
 
 
 async def run_bot_turn(ctx: ServiceContext, chat_id: str, text: str) -> None:
@@ -52,9 +69,8 @@ async def _ask_bot(ctx: ServiceContext, chat: Chat, text: str) -> BotTurn:
 
 
 async def _apply(ctx: ServiceContext, chat: Chat, turn: BotTurn) -> None:
-    values: dict[str, object] = {"fallback_streak": turn.fallback_streak}
-    if turn.intent and turn.intent != "nlu_fallback":
-        values["topic"] = turn.intent
+    values: dict[str, object] = {"fallback_streak": turn.fallback_streak,
+                                 **topic_values(chat, turn)}
     async with ctx.db.write() as session:
         await session.execute(update(Chat).where(col(Chat.id) == chat.id).values(values))
     for reply in turn.replies:

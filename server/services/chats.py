@@ -41,9 +41,10 @@ async def create_chat(ctx: ServiceContext, lang: str, municipality: str | None,
     if not allowed:
         raise RateLimited("too many new chats from this address; try again in a minute")
     token = secrets.token_urlsafe(32)
+    now = ctx.clock()
     chat = Chat(id=uuid.uuid4().hex, token_hash=hash_token(token), lang=lang,
                 municipality=municipality.strip() if municipality else None,
-                created_at=ctx.clock())
+                created_at=now, last_activity_at=now)
     async with ctx.db.write() as session:
         session.add(chat)
     await greet(ctx, chat)

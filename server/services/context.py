@@ -11,6 +11,7 @@ from bot.api import Bot
 from server.bus.factory import Backends
 from server.config import Settings
 from server.protocol.frames import ServerFrame, encode
+from server.services.online import ResidentsOnline
 from server.services.service_config import ConfigCache
 from server.store.db import Database
 from server.store.models import utcnow
@@ -25,6 +26,7 @@ class ServiceContext:
     clock: Callable[[], datetime] = utcnow
     started_monotonic: float = field(default_factory=time.monotonic)
     config_cache: ConfigCache = field(default_factory=ConfigCache)
+    residents: ResidentsOnline = field(default_factory=ResidentsOnline)
 
     async def publish(self, topic: str, frame: ServerFrame) -> None:
         """Publish after the state change is committed (store first, then publish)."""

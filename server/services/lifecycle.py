@@ -21,9 +21,11 @@ from server.protocol.frames import (
     SessionRevoked,
 )
 from server.services import service_config, texts
+from server.services.accounts import chat_account
 from server.services.context import ServiceContext, chat_topic, staff_topic
 from server.services.errors import ChatClosed, Conflict, Forbidden, NotFound
 from server.services.messages import post_message, transcript
+from server.services.presence import answering_count
 from server.store.models import AuditEntry, Chat, InternalNote, Staff, StaffSession, aware
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,8 @@ async def request_handoff(ctx: ServiceContext, chat_id: str, *, priority: bool =
     chat = await _load(ctx, chat_id)
     if chat.state == "closed":
         raise ChatClosed("the chat is closed", chat_id=chat_id)
+    # A safety cue anywhere in the chat keeps its priority until it is closed.
+    priority = priority or chat.safety_topic is not None
     if chat.state in ("queued", "active"):
         if priority and not chat.priority:
             await _transition(ctx, chat_id, [col(Chat.state) == "queued"], {"priority": True})
@@ -65,11 +69,14 @@ async def request_handoff(ctx: ServiceContext, chat_id: str, *, priority: bool =
         return "bot"
     now = ctx.clock()
     if not await _transition(ctx, chat_id, [col(Chat.state) == "bot"], {
-            "state": "queued", "priority": priority, "queued_at": now, "handoff_at": now}):
+            "state": "queued", "priority": priority, "queued_at": now, "handoff_at": now,
+            "resident_seen_at": now}):
         return (await _load(ctx, chat_id)).state
     if announce:
-        await post_message(ctx, chat_id, "system",
-                           texts.text("queued_priority" if priority else "queued", chat.lang))
+        key = "queued_priority" if priority else "queued"
+        if not await answering_count(ctx):
+            key += "_nobody"  # honest: nobody reads the queue right now
+        await post_message(ctx, chat_id, "system", texts.text(key, chat.lang))
     await ctx.publish(chat_topic(chat_id), ChatStateFrame(
         chat_id=chat_id, state="queued", reason="handoff", priority=priority))
     await publish_queue(ctx)
@@ -86,6 +93,7 @@ async def accept(ctx: ServiceContext, staff: Staff, chat_id: str) -> None:
     """Give a queued chat to `staff`. Exactly one of concurrent accepts wins."""
     from server.services.queue import publish_queue
 
+    staff = await chat_account(ctx, staff.id)  # a role or capacity may have just changed
     if await _active_count(ctx, staff.id) >= staff.capacity:
         raise Conflict(f"you already have {staff.capacity} chats (your capacity)", chat_id=chat_id)
     now = ctx.clock()
@@ -120,7 +128,8 @@ async def assignment_frame(ctx: ServiceContext, chat: Chat) -> ChatAssigned:
              for note, name in rows]
     return ChatAssigned(chat_id=chat.id, lang=chat.lang, topic=chat.topic,
                         municipality=chat.municipality, priority=chat.priority,
-                        transcript=await transcript(ctx, chat.id), notes=notes)
+                        transcript=await transcript(ctx, chat.id), notes=notes,
+                        resident_online=not chat.resident_away)
 
 
 async def take_next(ctx: ServiceContext, staff: Staff) -> str:

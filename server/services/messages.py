@@ -82,8 +82,10 @@ async def _insert(
         condition = [col(Chat.id) == chat_id]
         if not allow_closed:
             condition.append(col(Chat.state) != "closed")
+        now = ctx.clock()
         result = await session.execute(
-            update(Chat).where(*condition).values(last_seq=col(Chat.last_seq) + 1)
+            update(Chat).where(*condition).values(last_seq=col(Chat.last_seq) + 1,
+                                                  last_activity_at=now)
             .returning(col(Chat.last_seq)))
         seq = result.scalar_one_or_none()
         if seq is None:
@@ -93,7 +95,7 @@ async def _insert(
             raise ChatClosed("the chat is closed", chat_id=chat_id, client_msg_id=client_msg_id)
         message = Message(
             chat_id=chat_id, seq=seq, author=author, author_name=author_name, text=text,
-            client_msg_id=client_msg_id, created_at=ctx.clock(),
+            client_msg_id=client_msg_id, created_at=now,
             buttons=json.dumps([b.model_dump() for b in buttons]) if buttons else None,
         )
         session.add(message)

@@ -21,6 +21,13 @@ class OnDuty:
     status: str
     capacity: int
     languages: tuple[str, ...]
+    # Has the `staff` role: counts towards staffing and wait estimates. A supervisor-only
+    # account watching the console is present but does not answer the queue.
+    staffing: bool = True
+
+    @property
+    def answering(self) -> bool:
+        return self.staffing and self.status == "available"
 
 
 def presence_ttl(ctx: ServiceContext) -> float:
@@ -43,4 +50,10 @@ async def on_duty(ctx: ServiceContext) -> list[OnDuty]:
         rows = (await session.execute(
             select(Staff).where(col(Staff.id).in_(list(present)), col(Staff.active)))).scalars()
         return [OnDuty(s.id, s.username, s.display_name, present[s.id], s.capacity,
-                       tuple(s.languages.split(","))) for s in rows]
+                       tuple(s.languages.split(",")), "staff" in s.roles.split(","))
+                for s in rows]
+
+
+async def answering_count(ctx: ServiceContext) -> int:
+    """Staff-role members on duty and available now."""
+    return sum(1 for s in await on_duty(ctx) if s.answering)

@@ -77,35 +77,34 @@ def estimate_wait(position: int, free_slots: int, total_slots: int,
     return int(math.ceil(seconds / 30.0) * 30)
 
 
-async def capacity_now(ctx: ServiceContext) -> tuple[int, int]:
-    """(free slots, total slots) over staff who are on duty and available."""
-    staff = await on_duty(ctx)
-    counts = await active_counts(ctx)
-    total = sum(s.capacity for s in staff if s.status == "available")
-    free = sum(max(0, s.capacity - counts.get(s.id, 0)) for s in staff
-               if s.status == "available")
-    return free, total
-
-
 async def publish_queue(ctx: ServiceContext) -> None:
     """Tell staff the queue changed and every queued resident their position and wait."""
     chats = await queued_chats(ctx)
     await ctx.publish(QUEUE_TOPIC, QueueUpdated(items=[to_item(ctx, c) for c in chats]))
     if not chats:
         return
-    free, total = await capacity_now(ctx)
+    free, total, answering = await _staffing(ctx)
     handle_s = await average_handle_s(ctx)
     for position, chat in enumerate(chats, start=1):
         await ctx.publish(chat_topic(chat.id), QueuePosition(
-            chat_id=chat.id, position=position,
+            chat_id=chat.id, position=position, staff_on_duty=answering,
             estimated_wait_s=estimate_wait(position, free, total, handle_s)))
+
+
+async def _staffing(ctx: ServiceContext) -> tuple[int, int, int]:
+    """(free slots, total slots, staff members answering) right now."""
+    staff = [s for s in await on_duty(ctx) if s.answering]
+    counts = await active_counts(ctx)
+    return (sum(max(0, s.capacity - counts.get(s.id, 0)) for s in staff),
+            sum(s.capacity for s in staff), len(staff))
 
 
 async def position_of(ctx: ServiceContext, chat_id: str) -> QueuePosition | None:
     chats = await queued_chats(ctx)
     for position, chat in enumerate(chats, start=1):
         if chat.id == chat_id:
-            free, total = await capacity_now(ctx)
-            return QueuePosition(chat_id=chat_id, position=position, estimated_wait_s=estimate_wait(
-                position, free, total, await average_handle_s(ctx)))
+            free, total, answering = await _staffing(ctx)
+            return QueuePosition(chat_id=chat_id, position=position, staff_on_duty=answering,
+                                 estimated_wait_s=estimate_wait(
+                                     position, free, total, await average_handle_s(ctx)))
     return None

@@ -16,6 +16,41 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "You are now first in the queue. A staff member will answer you as soon as "
               "possible.",
     },
+    "queued_nobody": {
+        "fi": "Olet jonossa. Juuri nyt kukaan työntekijä ei ole paikalla. Työntekijä vastaa, kun "
+              "hän tulee töihin. Voit odottaa tai palata myöhemmin. Hätätilanteessa soita tai "
+              "tekstaa 112.",
+        "sv": "Du står i kö. Just nu finns ingen medarbetare på plats. En medarbetare svarar när "
+              "hen kommer i tjänst. Du kan vänta eller komma tillbaka senare. I en nödsituation "
+              "ring eller sms:a 112.",
+        "en": "You are in the queue. Right now no staff member is on duty. A staff member will "
+              "answer when they start work. You can wait or come back later. In an emergency "
+              "call or text 112.",
+    },
+    "queued_priority_nobody": {
+        "fi": "Olet jonon kärjessä. Juuri nyt kukaan työntekijä ei ole paikalla. Työntekijä "
+              "vastaa heti, kun hän tulee töihin. Jos olet vaarassa, soita tai tekstaa 112.",
+        "sv": "Du står först i kön. Just nu finns ingen medarbetare på plats. En medarbetare "
+              "svarar så fort hen kommer i tjänst. Om du är i fara, ring eller sms:a 112.",
+        "en": "You are first in the queue. Right now no staff member is on duty. A staff member "
+              "will answer as soon as they start work. If you are in danger, call or text 112.",
+    },
+    "closed_abandoned": {
+        "fi": "Et ole enää jonossa, koska olit pitkään poissa chatista. Voit aloittaa uuden "
+              "keskustelun milloin vain.",
+        "sv": "Du står inte längre i kön, eftersom du var borta från chatten länge. Du kan "
+              "starta en ny chatt när som helst.",
+        "en": "You are no longer in the queue, because you were away from the chat for a long "
+              "time. You can start a new chat at any time.",
+    },
+    "closed_idle": {
+        "fi": "Keskustelu päättyi, koska siinä ei ollut pitkään uusia viestejä. Voit aloittaa "
+              "uuden keskustelun milloin vain.",
+        "sv": "Chatten avslutades eftersom inga nya meddelanden kom på länge. Du kan starta en "
+              "ny chatt när som helst.",
+        "en": "The chat ended because there were no new messages for a long time. You can start "
+              "a new chat at any time.",
+    },
     "closed_hours": {
         "fi": "Työntekijät eivät ole nyt paikalla. Chat on auki: {hours}. Voit palata silloin. "
               "Hätätilanteessa soita tai tekstaa 112.",

@@ -32,7 +32,8 @@ def timestamp(**kwargs: Any) -> Any:
 class Chat(SQLModel, table=True):
     __tablename__ = "chats"
     __table_args__ = (sa.Index("ix_chats_queue", "state", "priority", "queued_at"),
-                      sa.Index("ix_chats_staff_state", "staff_id", "state"))
+                      sa.Index("ix_chats_staff_state", "staff_id", "state"),
+                      sa.Index("ix_chats_state_activity", "state", "last_activity_at"))
 
     id: str = Field(primary_key=True, max_length=32)
     token_hash: str = Field(max_length=64)
@@ -53,7 +54,18 @@ class Chat(SQLModel, table=True):
     accepted_at: datetime | None = timestamp(default=None)
     first_accepted_at: datetime | None = timestamp(default=None)
     closed_at: datetime | None = timestamp(default=None)
+    # resident, staff or system (abandoned in the queue, idle bot chat)
     closed_by: str | None = Field(default=None, max_length=10)
+    # The first safety intent the bot detected: the chat keeps its priority and this topic
+    # until it is closed, whatever is said after it.
+    safety_topic: str | None = Field(default=None, max_length=64)
+    # When a resident socket of this chat was last known to be open (heartbeat of each process
+    # for queued and active chats); a queued chat left alone too long is abandoned.
+    resident_seen_at: datetime | None = timestamp(default=None)
+    # The assigned staff member has been told the resident has left (chat.presence).
+    resident_away: bool = False
+    # The last message in the chat (any author); bot-only chats idle too long are closed.
+    last_activity_at: datetime | None = timestamp(default=None)
     tag_topics: str | None = Field(default=None, max_length=1000)
     outcome: str | None = Field(default=None, max_length=32)
     referred_to: str | None = Field(default=None, max_length=200)

@@ -49,11 +49,11 @@ async def service_status(request: Request) -> Response:
     lang = request.query_params.get("lang", "fi")
     if lang not in chats.LANGS:
         raise InvalidInput("lang must be one of fi, sv, en")
-    staff = [s for s in await presence.on_duty(ctx) if s.status == "available"]
+    answering = await presence.answering_count(ctx)
     config = await service_config.current(ctx)
     open_now = config.hours.is_open(ctx.clock())
     return JSONResponse({
-        "open_now": open_now, "staff_on_duty": len(staff) if open_now else 0,
+        "open_now": open_now, "staff_on_duty": answering if open_now else 0,
         "hours_text": config.hours.describe(lang, ctx.clock()),
         "announcement": config.announcement_for(lang),
     })

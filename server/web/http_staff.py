@@ -29,7 +29,7 @@ from server.web.ws_resident import ResidentConnection
 from server.web.ws_staff import StaffConnection
 
 COOKIE = "neuvo_session"
-CHAT_ROLES = ("staff", "supervisor")
+CHAT_ROLES = accounts.CHAT_ROLES
 
 
 class Login(BaseModel):

@@ -9,7 +9,7 @@ from typing import Any
 from server.bus.hub import Hub
 from server.protocol import client as c
 from server.protocol import frames as f
-from server.services import chats, lifecycle, queue
+from server.services import chats, lifecycle, queue, resident_presence
 from server.services.bot_turns import run_bot_turn
 from server.services.context import ServiceContext, chat_topic
 from server.services.errors import RateLimited, Unauthorized
@@ -42,6 +42,10 @@ class ResidentConnection(Connection):
             await self._send(f.ErrorFrame(code="unauthorized", message="send hello first"))
             self.stop(CLOSE_UNAUTHORIZED, "no hello")
 
+    async def on_closed(self) -> None:
+        if self.chat is not None:
+            await resident_presence.resident_disconnected(self.ctx, self.chat.id)
+
     def handlers(self) -> dict[str, Callable[[Any], Awaitable[None]]]:
         if self.chat is None:
             return {"hello": self.on_hello}
@@ -71,6 +75,7 @@ class ResidentConnection(Connection):
             raise Closing(CLOSE_UNAUTHORIZED, "unauthorized") from None
         self.chat = chat
         self._hello.set()
+        await resident_presence.resident_connected(self.ctx, chat.id)
         await self.join(chat_topic(chat.id))
         # Frames delivered while joining are dropped: the welcome below reads the state and
         # the catch-up reads the messages after joining, so nothing is missed or repeated.

@@ -28,6 +28,7 @@ from server.web import metrics
 from server.web.connection import Connection, Control
 
 CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
 
 
 class StaffConnection(Connection):
@@ -90,10 +91,33 @@ class StaffConnection(Connection):
     async def _revalidate(self) -> None:
         while True:
             await asyncio.sleep(self.ctx.settings.staff_revalidate_s)
-            try:
-                self.staff, _ = await accounts.session_staff(self.ctx, self.session_token)
-            except Unauthorized:
-                self._revoked()
+            await self._reload_account()
+
+    async def _reload_account(self) -> None:
+        """Re-read the account: a revoked session or a removed chat role closes the socket;
+        a new capacity is shown at once."""
+        try:
+            staff, _ = await accounts.session_staff(self.ctx, self.session_token)
+        except Unauthorized:
+            self._revoked()
+            return
+        if not accounts.has_role(staff, *accounts.CHAT_ROLES):
+            self.revoked = True
+            await self.ctx.backends.presence.remove(staff.id)
+            self.enqueue(f.ErrorFrame(code="forbidden",
+                                      message="your account may no longer take chats"))
+            self.enqueue(Control(self._close_forbidden))
+            await queue.publish_queue(self.ctx)
+            return
+        changed = (staff.capacity, staff.languages, staff.roles) != (
+            self.staff.capacity, self.staff.languages, self.staff.roles)
+        self.staff = staff
+        if changed:
+            self.enqueue(Control(self._send_presence))
+            await queue.publish_queue(self.ctx)  # staffing changed: estimates change
+
+    async def _close_forbidden(self) -> None:
+        self.stop(CLOSE_FORBIDDEN, "role removed")
 
     def _revoked(self, account_wide: bool = False) -> None:
         self.revoked = True
@@ -112,6 +136,8 @@ class StaffConnection(Connection):
             return
         if isinstance(frame, f.SessionRevoked):
             self._revoked(account_wide=True)
+        elif isinstance(frame, f.StaffChanged):
+            self.enqueue(Control(self._reload_account))
         elif isinstance(frame, f.ChatAssigned):
             self.enqueue(Control(lambda: self._open_chat(frame)))
         elif isinstance(frame, f.ChatReleased):
