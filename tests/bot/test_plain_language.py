@@ -41,7 +41,7 @@ def test_swedish_lix_limit() -> None:
     assert any(p.startswith("LIX") for p in pl.check(hard, "sv"))
 
 
-@pytest.mark.parametrize("lang", ["fi", "sv"])
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_every_answer_is_plain_language(bot: EmbeddedBot, lang: Lang) -> None:
     """Rendered as a resident sees it with the generic county wording (the longest case)."""
     engine = bot.engine()
