@@ -15,10 +15,13 @@ GREETING = {
     "sv": "Hej! Jag är Neuvo-boten. Jag kan hjälpa dig. Skriv inte din personbeteckning.",
     "en": "Hi! I am the Neuvo bot. I can help you. Do not type your personal identity code.",
 }
+# A fallback path too: it keeps the emergency line (bot/texts.py).
 CANNOT = {
-    "fi": "En osaa vielä vastata tähän. Voit jutella ihmisen kanssa.",
-    "sv": "Jag kan inte svara på det ännu. Du kan chatta med en människa.",
-    "en": "I can't answer that yet. You can talk to a person.",
+    "fi": "En osaa vielä vastata tähän. " + texts.EMERGENCY_LINE["fi"]
+          + " Voit jutella ihmisen kanssa.",
+    "sv": "Jag kan inte svara på det ännu. " + texts.EMERGENCY_LINE["sv"]
+          + " Du kan chatta med en människa.",
+    "en": "I can't answer that yet. " + texts.EMERGENCY_LINE["en"] + " You can talk to a person.",
 }
 
 

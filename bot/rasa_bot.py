@@ -2,8 +2,8 @@
 
 Per turn: /model/parse for the topic (and the safety layer of bot/safety.yml on top of
 Rasa's NLU: safety always wins, so a cue Rasa missed is sent on as the "/<safety_intent>"
-payload), slots for language, service hours, fallback streak and county facts through the
-tracker events API, then the REST channel webhook. Handoff and safety come back from the
+payload), slots for language, service hours, staff on duty, fallback streak and county facts
+through the tracker events API, then the REST channel webhook. Handoff and safety come back from the
 custom actions as {"custom": {"neuvo": {...}}}. If Rasa is down, slow or answers nonsense,
 the resident gets "the bot is unavailable, talk to a person" in the chat's language.
 Message texts are never logged.
@@ -91,7 +91,8 @@ class RasaBot:
     async def _set_slots(self, ctx: BotContext) -> None:
         values: dict[str, Any] = self._county.resolve(ctx.lang, {**self._facts, **ctx.facts})
         values.update(language=ctx.lang, in_service_hours=ctx.in_service_hours,
-                      service_hours=ctx.service_hours_text, fallback_streak=float(ctx.fallback_streak))
+                      staff_on_duty=ctx.staff_on_duty, service_hours=ctx.service_hours_text,
+                      fallback_streak=float(ctx.fallback_streak))
         events = [{"event": "slot", "name": k, "value": v} for k, v in values.items()]
         await self._post(f"/conversations/{quote(ctx.chat_id, safe='')}/tracker/events", events,
                          params={"include_events": "NONE"})

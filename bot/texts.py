@@ -15,11 +15,22 @@ TALK_TO_PERSON = {
     "sv": "Chatta med en människa",
     "en": "Talk to a person",
 }
+# The emergency line that every fallback path keeps: when the bot fails, even a message about
+# suicide gets only this text, and out of hours "talk to a person" leads to a closed service.
+# The same wording as the server's closed-hours text (server/services/texts.py).
+EMERGENCY_LINE = {
+    "fi": "Hätätilanteessa soita tai tekstaa 112.",
+    "sv": "I en nödsituation ring eller sms:a 112.",
+    "en": "In an emergency call or text 112.",
+}
 # Shown when the bot fails, times out, or its server is down.
 UNAVAILABLE = {
-    "fi": "Botti ei ole juuri nyt käytettävissä. Voit jutella ihmisen kanssa.",
-    "sv": "Boten är inte tillgänglig just nu. Du kan chatta med en människa.",
-    "en": "The bot is unavailable right now. You can talk to a person.",
+    "fi": "Botti ei ole juuri nyt käytettävissä. " + EMERGENCY_LINE["fi"]
+          + " Voit pyytää ihmistä.",
+    "sv": "Boten är inte tillgänglig just nu. " + EMERGENCY_LINE["sv"]
+          + " Du kan be att få chatta med en människa.",
+    "en": "The bot is unavailable right now. " + EMERGENCY_LINE["en"]
+          + " You can ask for a person.",
 }
 
 

@@ -3,7 +3,10 @@
 They mirror the embedded engine's built-in actions (bot/engine/policy.py) and tell the Neuvo
 adapter about handoff and safety through a custom payload: {"neuvo": {"handoff": bool,
 "safety": bool}}. Service hours, language and the fallback streak are slots the adapter sets
-before each message.
+before each message, and so is `staff_on_duty` (in service hours: is anyone on duty to read
+a queued chat?). The choice of texts is the same as `handoff_responses` in
+bot/engine/policy.py (the action server cannot import `bot`, so it is repeated here; a test
+keeps the two in step).
 """
 
 from __future__ import annotations
@@ -19,6 +22,20 @@ SAFETY_INTENTS = (
 )
 
 
+def handoff_response(in_hours: bool, staff_on_duty: bool, safety: bool) -> tuple[str, bool]:
+    """The access/handoff response and whether the chat is queued (see the module docstring)."""
+    if not in_hours:
+        return ("utter_safety_out_of_hours" if safety else "utter_handoff_out_of_hours"), False
+    if not staff_on_duty:
+        return ("utter_handoff_priority_no_staff" if safety else "utter_handoff_no_staff"), True
+    return ("utter_handoff_priority" if safety else "utter_handoff"), True
+
+
+def _hours_and_staff(tracker: Tracker) -> tuple[bool, bool]:
+    # An unset staff_on_duty slot (an older adapter) counts as on duty, like BotContext's default.
+    return bool(tracker.get_slot("in_service_hours")), tracker.get_slot("staff_on_duty") is not False
+
+
 def _signal(dispatcher: CollectingDispatcher, **flags: Any) -> None:
     dispatcher.utter_message(json_message={"neuvo": flags})
 
@@ -29,12 +46,10 @@ class ActionHandoff(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
-        if tracker.get_slot("in_service_hours"):
-            dispatcher.utter_message(response="utter_handoff")
-            _signal(dispatcher, handoff=True, safety=False)
-        else:
-            dispatcher.utter_message(response="utter_handoff_out_of_hours")
-            _signal(dispatcher, handoff=False, safety=False, out_of_hours=True)
+        in_hours, on_duty = _hours_and_staff(tracker)
+        response, handoff = handoff_response(in_hours, on_duty, safety=False)
+        dispatcher.utter_message(response=response)
+        _signal(dispatcher, handoff=handoff, safety=False, out_of_hours=not in_hours)
         return []
 
 
@@ -48,12 +63,10 @@ class ActionSafety(Action):
         guidance = f"utter_{intent}" if intent in SAFETY_INTENTS else "utter_emergency"
         dispatcher.utter_message(response=guidance)
         dispatcher.utter_message(response="utter_emergency_access")
-        if tracker.get_slot("in_service_hours"):
-            dispatcher.utter_message(response="utter_handoff_priority")
-            _signal(dispatcher, handoff=True, safety=True)
-        else:
-            dispatcher.utter_message(response="utter_safety_out_of_hours")
-            _signal(dispatcher, handoff=False, safety=True, out_of_hours=True)
+        in_hours, on_duty = _hours_and_staff(tracker)
+        response, handoff = handoff_response(in_hours, on_duty, safety=True)
+        dispatcher.utter_message(response=response)
+        _signal(dispatcher, handoff=handoff, safety=True, out_of_hours=not in_hours)
         return []
 
 

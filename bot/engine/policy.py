@@ -56,22 +56,28 @@ def _say(engine: Engine, name: str, ctx: BotContext, turn: _Turn) -> None:
         turn.replies.append(reply)
 
 
+def handoff_responses(ctx: BotContext, safety: bool) -> tuple[str, bool]:
+    """The access/handoff response and whether the chat is queued, for the three true cases:
+    in service hours with staff on duty, in service hours with nobody on duty (the chat is
+    still queued, and the text says nobody reads it now), and out of service hours.
+    Shared by the embedded policy and the Rasa custom actions (bot/actions/actions.py)."""
+    if not ctx.in_service_hours:
+        return ("utter_safety_out_of_hours" if safety else "utter_handoff_out_of_hours"), False
+    if not ctx.staff_on_duty:
+        return ("utter_handoff_priority_no_staff" if safety else "utter_handoff_no_staff"), True
+    return ("utter_handoff_priority" if safety else "utter_handoff"), True
+
+
 def _run(engine: Engine, action: str, intent: str, ctx: BotContext, turn: _Turn) -> None:
     if action == "action_safety":
         turn.safety = True
         _say(engine, f"utter_{intent}" if intent in SAFETY_INTENTS else "utter_emergency", ctx, turn)
         _say(engine, "utter_emergency_access", ctx, turn)
-        if ctx.in_service_hours:
-            _say(engine, "utter_handoff_priority", ctx, turn)
-            turn.handoff = True
-        else:
-            _say(engine, "utter_safety_out_of_hours", ctx, turn)
+        name, turn.handoff = handoff_responses(ctx, safety=True)
+        _say(engine, name, ctx, turn)
     elif action == "action_handoff":
-        if ctx.in_service_hours:
-            _say(engine, "utter_handoff", ctx, turn)
-            turn.handoff = True
-        else:
-            _say(engine, "utter_handoff_out_of_hours", ctx, turn)
+        name, turn.handoff = handoff_responses(ctx, safety=False)
+        _say(engine, name, ctx, turn)
     elif action == "action_fallback":
         name = "utter_fallback_offer_human" if ctx.fallback_streak >= 1 else "utter_ask_rephrase"
         _say(engine, name, ctx, turn)

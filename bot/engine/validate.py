@@ -15,6 +15,7 @@ MIN_EXAMPLES = {"fi": 20, "sv": 8, "en": 8}
 BUILTIN_ACTIONS = ("action_handoff", "action_safety", "action_fallback")
 ACTION_RESPONSES = (
     "utter_handoff", "utter_handoff_out_of_hours", "utter_handoff_priority", "utter_safety_out_of_hours",
+    "utter_handoff_no_staff", "utter_handoff_priority_no_staff",
     "utter_emergency_access", "utter_ask_rephrase", "utter_fallback_offer_human", "utter_greet",
     *(f"utter_{i}" for i in SAFETY_INTENTS),
 )

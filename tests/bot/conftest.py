@@ -44,7 +44,7 @@ def bot() -> EmbeddedBot:
 
 
 def make_ctx(lang: Lang = "fi", in_hours: bool = True, streak: int = 0,
-             facts: dict[str, str] | None = None) -> BotContext:
+             facts: dict[str, str] | None = None, staff_on_duty: bool = True) -> BotContext:
     hours = {"fi": "ma–pe klo 8–16", "sv": "mån–fre kl. 8–16", "en": "Mon–Fri 8–16"}[lang]
     return BotContext(chat_id="chat-1", lang=lang, in_service_hours=in_hours, service_hours_text=hours,
-                      fallback_streak=streak, facts=facts or {})
+                      fallback_streak=streak, staff_on_duty=staff_on_duty, facts=facts or {})

@@ -50,11 +50,12 @@ async def test_request_human_in_and_out_of_service_hours(bot: EmbeddedBot) -> No
 
 
 @pytest.mark.parametrize("lang,text,words", [
-    ("fi", "haluan tappaa itseni", ("112 Suomi", "hätätekstiviesti", "ennakkorekisteröinnin",
-                                    "chat pysyy auki")),
-    ("sv", "jag vill ta mitt liv", ("112 Suomi", "nöd-sms", "registrerat dig i förväg", "chatten är öppen")),
-    ("en", "I want to kill myself", ("112 Suomi", "emergency text message", "registration in advance",
-                                     "chat stays open")),
+    ("fi", "haluan tappaa itseni", ("112 Suomi", "tekstiviesti numeroon 112", "tarvitse rekisteröityä",
+                                    "kunta ja osoite", "Työntekijä näkee")),
+    ("sv", "jag vill ta mitt liv", ("112 Suomi", "sms till 112", "inte registrera dig", "kommun och adress",
+                                    "Medarbetaren ser")),
+    ("en", "I want to kill myself", ("112 Suomi", "text message to 112", "do not need to register",
+                                     "municipality and address", "staff member sees")),
 ])
 async def test_safety_guidance_works_without_a_voice_call(bot: EmbeddedBot, lang: Lang, text: str,
                                                           words: tuple[str, ...]) -> None:
@@ -64,6 +65,9 @@ async def test_safety_guidance_works_without_a_voice_call(bot: EmbeddedBot, lang
     joined = " ".join(r.text for r in turn.replies)
     for word in words:
         assert word in joined, word
+    for outdated in ("rekisteröinnin", "registrerat dig i förväg", "registration in advance",
+                     "pysyy auki", "chatten är öppen", "stays open"):
+        assert outdated not in joined, outdated
 
 
 async def test_safety_out_of_hours_gives_guidance_without_handoff(bot: EmbeddedBot) -> None:
@@ -75,7 +79,8 @@ async def test_safety_out_of_hours_gives_guidance_without_handoff(bot: EmbeddedB
 
 async def test_facts_fill_placeholders_with_generic_wording_or_configured_values(bot: EmbeddedBot) -> None:
     generic = await bot.respond("sosiaalipäivystyksen puhelinnumero", make_ctx("fi"))
-    assert "verkkosivuilla" in generic.replies[0].text
+    assert "hätänumeron 112 kautta" in generic.replies[0].text  # never "see the web site" in a crisis
+    assert "verkkosivu" not in " ".join(r.text for r in generic.replies)
     configured = await bot.respond("sosiaalipäivystyksen puhelinnumero",
                                    make_ctx("fi", facts={"social_emergency_phone": "06 123 4567"}))
     assert "06 123 4567" in configured.replies[0].text

@@ -96,3 +96,14 @@ async def test_safety_cue_rasa_missed_is_sent_as_a_safety_payload() -> None:
     webhook = next(s["body"] for s in seen if s["path"] == "/webhooks/rest/webhook")
     assert webhook["message"] == "/crisis_suicide"  # type: ignore[index]
     await bot.close()
+
+
+@pytest.mark.parametrize("staff", [True, False])
+async def test_staff_on_duty_is_passed_to_rasa_as_a_slot(staff: bool) -> None:
+    seen: list[dict[str, object]] = []
+    bot = RasaBot("http://rasa", transport=_fake_rasa("request_human", [{"text": "ok"}], seen))
+    await bot.respond("/request_human", make_ctx("fi", in_hours=True, staff_on_duty=staff))
+    events: list[dict[str, object]] = next(s["body"] for s in seen  # type: ignore[misc]
+                                           if str(s["path"]).endswith("/tracker/events"))
+    assert {e["name"]: e["value"] for e in events}["staff_on_duty"] is staff
+    await bot.close()

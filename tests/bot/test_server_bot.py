@@ -127,8 +127,8 @@ async def test_safety_out_of_hours_says_it_once(closed_server: ServerProcess) ->
     assert [m["author"] for m in messages] == ["bot", "resident", "bot", "bot", "bot", "resident", "bot"]
     safety = [m["text"] for m in messages[2:5]]
     assert "080 005 005" in safety[0] and "112" in safety[0]
-    assert "112 Suomi" in safety[1]
-    assert "Nyt ei ole ketään paikalla" in safety[2] and "suljettu" in safety[2]
+    assert "112 Suomi" in safety[1] and "tekstiviesti numeroon 112" in safety[1]
+    assert "Nyt kukaan työntekijä ei lue tätä chattia" in safety[2] and "suljettu" in safety[2]
     assert not any("suljettu" in text for text in safety[:2])
     await resident.close()
     _no_errors_logged(closed_server)
