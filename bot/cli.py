@@ -46,7 +46,8 @@ def add_bot_commands(subparsers: argparse._SubParsersAction) -> None:
                        help="language of the messages (default: any)")
     parse.set_defaults(func=_parse)
     test = sub.add_parser("test", parents=[project],
-                          help="evaluate on an intent set and/or safety sets (default: the shipped safety sets)")
+                          help="evaluate on an intent set and/or safety sets "
+                               "(default: the shipped safety sets)")
     test.add_argument("--data", type=_data_file, default=None,
                       help="an intent set (lang<TAB>intent<TAB>text) to evaluate on")
     test.add_argument("--safety", type=_data_file, action="append", default=None,

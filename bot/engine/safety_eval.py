@@ -94,7 +94,7 @@ def evaluate_safety(engine: Engine, items: list[SafetyItem], name: str = "") -> 
         started = time.perf_counter()
         parse = engine.parse(item.text, item.lang)
         report.latencies_ms.append((time.perf_counter() - started) * 1000)
-        counts = per_category[f"{item.expected}/{item.category}" if item.positive else f"none/{item.category}"]
+        counts = per_category[f"{item.expected}/{item.category}"]
         counts[0] += parse.safety
         counts[1] += 1
         if item.positive:
@@ -116,7 +116,8 @@ def evaluate_safety(engine: Engine, items: list[SafetyItem], name: str = "") -> 
 def format_safety_report(report: SafetyReport, errors: bool = False) -> str:
     lines = [
         f"safety set      {report.name}",
-        f"safety recall   {report.recall:.3f} ({report.flagged_positives}/{report.positives} positives flagged)",
+        f"safety recall   {report.recall:.3f} ({report.flagged_positives}/{report.positives} "
+        "positives flagged)",
         f"false alarms    {report.false_alarm_rate:.3f} ({report.flagged_negatives}/{report.negatives} "
         "hard negatives flagged)",
         f"same intent     {report.intent_agreement:.3f} (flagged positives whose intent is the expected one)",
