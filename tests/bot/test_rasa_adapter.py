@@ -96,3 +96,25 @@ async def test_safety_cue_rasa_missed_is_sent_as_a_safety_payload() -> None:
     webhook = next(s["body"] for s in seen if s["path"] == "/webhooks/rest/webhook")
     assert webhook["message"] == "/crisis_suicide"  # type: ignore[index]
     await bot.close()
+
+
+async def test_rasa_adapter_applies_the_phenomenon_cues() -> None:
+    """Indirect crisis language (issue 9 item 0) that Rasa classifies as something else."""
+    seen: list[dict[str, object]] = []
+    bot = RasaBot("http://rasa", transport=_fake_rasa("nlu_fallback", [{"text": "ok"}], seen))
+    turn = await bot.respond("everyone would be better off without me", make_ctx("en", in_hours=False))
+    assert turn.safety and turn.intent == "crisis_suicide"
+    webhook = next(s["body"] for s in seen if s["path"] == "/webhooks/rest/webhook")
+    assert webhook["message"] == "/crisis_suicide"  # type: ignore[index]
+    await bot.close()
+
+
+async def test_rasa_adapter_does_not_answer_an_idiom_as_a_crisis() -> None:
+    """Rasa ranks "tää lomake tappaa mut" as a safety intent: the guard sends a fallback on."""
+    seen: list[dict[str, object]] = []
+    bot = RasaBot("http://rasa", transport=_fake_rasa("crisis_suicide", [{"text": "ok"}], seen))
+    turn = await bot.respond("tää lomake tappaa mut", make_ctx("fi"))
+    assert not turn.safety and turn.intent == "nlu_fallback"
+    webhook = next(s["body"] for s in seen if s["path"] == "/webhooks/rest/webhook")
+    assert webhook["message"] == "/nlu_fallback"  # type: ignore[index]
+    await bot.close()
