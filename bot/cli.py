@@ -45,9 +45,16 @@ def add_bot_commands(subparsers: argparse._SubParsersAction) -> None:
     parse.add_argument("--lang", choices=["fi", "sv", "en"], default=None,
                        help="language of the messages (default: any)")
     parse.set_defaults(func=_parse)
-    test = sub.add_parser("test", parents=[project], help="evaluate on a lang<TAB>intent<TAB>text file")
-    test.add_argument("--data", type=_data_file, required=True, help="the TSV file to evaluate on")
-    test.add_argument("--errors", action="store_true", help="also list every misclassified message")
+    test = sub.add_parser("test", parents=[project],
+                          help="evaluate on an intent set and/or safety sets "
+                               "(default: the shipped safety sets)")
+    test.add_argument("--data", type=_data_file, default=None,
+                      help="an intent set (lang<TAB>intent<TAB>text) to evaluate on")
+    test.add_argument("--safety", type=_data_file, action="append", default=None,
+                      help="a safety set (lang<TAB>expected<TAB>category<TAB>text); repeatable; "
+                           "without --data and --safety the shipped bot/eval/safety-*.tsv are used")
+    test.add_argument("--errors", action="store_true",
+                      help="also list every misclassified message, safety miss and false alarm")
     test.set_defaults(func=_test)
 
 
@@ -104,18 +111,26 @@ def _parse(args: argparse.Namespace) -> int:
 def _test(args: argparse.Namespace) -> int:
     from bot.embedded import load_engine
     from bot.engine.evaluate import evaluate, format_report, read_tsv
+    from bot.engine.safety_eval import evaluate_safety, format_safety_report, read_safety_tsv, shipped_sets
 
+    safety_sets: list[Path] = args.safety or ([] if args.data else shipped_sets())
     try:
-        items = read_tsv(args.data)
+        items = read_tsv(args.data) if args.data else []
+        safety_items = [(path, read_safety_tsv(path)) for path in safety_sets]
         engine = load_engine(args.project)
     except (ValueError, OSError) as exc:
         return _fail(str(exc))
-    report = evaluate(engine, items)
-    print(format_report(report))
-    if args.errors and report.errors:
-        print("\nmisclassified (line: expected -> predicted | text)")
-        for item, predicted in report.errors:
-            print(f"  {item.line}: {item.intent} -> {predicted} | {item.text}")
+    blocks: list[str] = []
+    if items:
+        report = evaluate(engine, items)
+        block = format_report(report)
+        if args.errors and report.errors:
+            block += "\n\nmisclassified (line: expected -> predicted | text)"
+            block += "".join(f"\n  {i.line}: {i.intent} -> {p} | {i.text}" for i, p in report.errors)
+        blocks.append(block)
+    for path, rows in safety_items:
+        blocks.append(format_safety_report(evaluate_safety(engine, rows, str(path)), errors=args.errors))
+    print("\n\n".join(blocks))
     return 0
 
 

@@ -25,7 +25,7 @@ from bot.engine.loader import DEFAULT_PROJECT
 from bot.engine.project import content_hash, load_project
 
 log = logging.getLogger(__name__)
-ENGINE_VERSION = "2"  # bump when the pickled engine changes shape
+ENGINE_VERSION = "3"  # bump when the pickled engine changes shape
 
 
 def cache_dir() -> Path:

@@ -23,7 +23,7 @@ from bot.catalogue import ALL_INTENTS, FALLBACK_INTENT, SAFETY_INTENTS
 from bot.engine.facts import load_facts
 from bot.engine.loader import DEFAULT_PROJECT
 from bot.engine.normalise import clean
-from bot.engine.safety import detect, load_safety
+from bot.engine.safety import detect, guarded, load_safety
 from bot.texts import unavailable_turn
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,9 @@ class RasaBot:
         safety_intent = detect(self._safety, text, ranking)
         if safety_intent is not None and safety_intent != intent:
             return safety_intent, dict(ranking).get(safety_intent, confidence), f"/{safety_intent}"
+        if safety_intent is None and intent in SAFETY_INTENTS and guarded(self._safety, text):
+            # Talk about a subject, not a crisis ("tää lomake tappaa mut"): as in the embedded engine
+            return FALLBACK_INTENT, 0.0, f"/{FALLBACK_INTENT}"
         return intent, confidence, text
 
     async def _set_slots(self, ctx: BotContext) -> None:

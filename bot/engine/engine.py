@@ -73,6 +73,9 @@ class Engine:
         if safety_intent is not None:
             confidence = dict(ranking).get(safety_intent, 0.0)
             return Parse(safety_intent, confidence, top, safety=True)
+        # Not a safety case (e.g. a guard matched): a safety intent ranked first must not reach
+        # the policy, which answers every safety intent with the emergency guidance.
+        ranking = [(name, conf) for name, conf in ranking if name not in SAFETY_INTENTS]
         if not ranking:
             return Parse(FALLBACK_INTENT, 0.0, ())
         best, confidence = ranking[0]

@@ -107,3 +107,25 @@ async def test_staff_on_duty_is_passed_to_rasa_as_a_slot(staff: bool) -> None:
                                            if str(s["path"]).endswith("/tracker/events"))
     assert {e["name"]: e["value"] for e in events}["staff_on_duty"] is staff
     await bot.close()
+
+
+async def test_rasa_adapter_applies_the_phenomenon_cues() -> None:
+    """Indirect crisis language (issue 9 item 0) that Rasa classifies as something else."""
+    seen: list[dict[str, object]] = []
+    bot = RasaBot("http://rasa", transport=_fake_rasa("nlu_fallback", [{"text": "ok"}], seen))
+    turn = await bot.respond("everyone would be better off without me", make_ctx("en", in_hours=False))
+    assert turn.safety and turn.intent == "crisis_suicide"
+    webhook = next(s["body"] for s in seen if s["path"] == "/webhooks/rest/webhook")
+    assert webhook["message"] == "/crisis_suicide"  # type: ignore[index]
+    await bot.close()
+
+
+async def test_rasa_adapter_does_not_answer_an_idiom_as_a_crisis() -> None:
+    """Rasa ranks "tää lomake tappaa mut" as a safety intent: the guard sends a fallback on."""
+    seen: list[dict[str, object]] = []
+    bot = RasaBot("http://rasa", transport=_fake_rasa("crisis_suicide", [{"text": "ok"}], seen))
+    turn = await bot.respond("tää lomake tappaa mut", make_ctx("fi"))
+    assert not turn.safety and turn.intent == "nlu_fallback"
+    webhook = next(s["body"] for s in seen if s["path"] == "/webhooks/rest/webhook")
+    assert webhook["message"] == "/nlu_fallback"  # type: ignore[index]
+    await bot.close()
