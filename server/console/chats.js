@@ -128,7 +128,10 @@ export class Chats {
         announce(t("unread_in_chat", { n: chat.number }));
       }
     }
-    this.markRead(chat);
+    // A system notice is not the resident's words: it does not need a read mark of its own
+    // (the next one covers it). The resident's "ended the chat" notice comes just before
+    // chat.state closed, and a read sent for it reached a chat the server no longer follows.
+    if (frame.author !== "system") this.markRead(chat);
   }
 
   acked(frame) {
@@ -245,7 +248,7 @@ export class Chats {
   }
 
   markRead(chat) {
-    if (!chat || chat.id !== this.activeId || document.visibilityState !== "visible") return;
+    if (!chat || chat.ended || chat.id !== this.activeId || document.visibilityState !== "visible") return;
     const last = Math.max(0, ...chat.messages.keys());
     if (last > chat.readSent && this.app.send({ type: "read", chat_id: chat.id, seq: last })) {
       chat.readSent = last;

@@ -22,6 +22,28 @@ export class ChatView {
     this.buildPanel(id);
     $("#tabs").append(this.tab);
     $("#panels").append(this.panel);
+    this.keepAtEnd();
+  }
+
+  // When the log's box shrinks (the "chat ended" banner or an alert appears above it) or its
+  // content grows, a reader who was at the newest message stays there. Scrolling up (only
+  // the reader does that) lets go; scrolling back to the end holds on again (as the widget).
+  keepAtEnd() {
+    const scroller = this.scroller;
+    this.stick = true;
+    let lastTop = scroller.scrollTop;
+    scroller.addEventListener("scroll", () => {
+      const top = scroller.scrollTop;
+      if (scroller.scrollHeight - top - scroller.clientHeight < 24) this.stick = true;
+      else if (top < lastTop) this.stick = false;
+      lastTop = top;
+    }, { passive: true });
+    if (typeof ResizeObserver === "undefined") return;
+    this.resizeObserver = new ResizeObserver(() => {
+      if (this.stick && !this.panel.hidden) this.scrollToEnd();
+    });
+    this.resizeObserver.observe(scroller);
+    this.resizeObserver.observe(this.log);
   }
 
   buildPanel(id) {
@@ -267,7 +289,8 @@ export class ChatView {
   }
 
   scrollToEnd() {
-    this.scroller.scrollTop = this.scroller.scrollHeight;
+    this.stick = true;
+    this.scroller.scrollTo({ top: this.scroller.scrollHeight, behavior: "instant" });
   }
 
   focusComposer() {
@@ -299,6 +322,7 @@ export class ChatView {
   }
 
   destroy() {
+    this.resizeObserver?.disconnect();
     this.tab.remove();
     this.panel.remove();
   }

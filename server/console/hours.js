@@ -146,7 +146,7 @@ export class ServiceAdmin {
       $("#hours-error").textContent = "";
       announce(t("hours_saved"));
     } catch (error) {
-      $("#hours-error").textContent = errorText(error);
+      $("#hours-error").textContent = errorText(error, "hours");
     }
   }
 
@@ -156,7 +156,7 @@ export class ServiceAdmin {
       $("#hours-error").textContent = "";
       announce(t("hours_reset_done"));
     } catch (error) {
-      $("#hours-error").textContent = errorText(error);
+      $("#hours-error").textContent = errorText(error, "hours");
     }
   }
 
