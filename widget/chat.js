@@ -111,7 +111,7 @@ function wireControls() {
   $("save").addEventListener("click", saveTranscript);
   $("end").addEventListener("click", () => {
     $("confirm").hidden = false;
-    $("end-yes").focus();
+    $("end-no").focus(); // the safe choice: two Enters must not end the chat
   });
   $("end-no").addEventListener("click", () => {
     $("confirm").hidden = true;

@@ -20,9 +20,11 @@ TABLET_PORTRAIT = {"width": 768, "height": 1024}
 
 
 async def new_console(browser: Browser, viewport: dict[str, int] | None = None,
-                      lang: str = "fi") -> tuple[BrowserContext, Page]:
-    """A browser context (own cookies) with the UI language preset; JS errors collected."""
-    context = await browser.new_context(viewport=viewport or DESKTOP, accept_downloads=True)
+                      lang: str = "fi", locale: str | None = None) -> tuple[BrowserContext, Page]:
+    """A browser context (own cookies) with the UI language preset; JS errors collected.
+    `locale` is the browser's own locale (time and date field formats)."""
+    context = await browser.new_context(viewport=viewport or DESKTOP, accept_downloads=True,
+                                        **({"locale": locale} if locale else {}))
     await context.add_init_script(f"localStorage.setItem('neuvo.console.lang', '{lang}')")
     page = await context.new_page()
     errors: list[str] = []
