@@ -6,6 +6,7 @@ import { $, announce } from "./dom.js";
 import { newMessageId } from "./ids.js";
 import { onLangChange, t, topicLabel } from "./i18n.js";
 import { ChatView } from "./chatview.js";
+import { ChatNumbers } from "./numbers.js";
 
 const MAX_TEXT = 4000;
 const RETRY_MS = 3_000;
@@ -20,7 +21,7 @@ export class Chats {
     this.order = [];
     this.activeId = null;
     this.focusNext = false;
-    this.counter = 0;
+    this.numbers = new ChatNumbers();
     document.addEventListener("visibilitychange", () => this.markRead(this.active()));
     onLangChange(() => {
       for (const chat of this.byId.values()) chat.view.render();
@@ -55,7 +56,7 @@ export class Chats {
     const isNew = !chat;
     if (isNew) {
       chat = {
-        id: frame.chat_id, number: ++this.counter, messages: new Map(), outbox: [],
+        id: frame.chat_id, number: this.numbers.number(frame.chat_id), messages: new Map(), outbox: [],
         historyEnd: null, unread: 0, readSent: 0, residentRead: 0, ended: null,
         typing: false, buttons: new Map(),
       };
@@ -100,6 +101,7 @@ export class Chats {
     for (const chat of this.byId.values()) {
       if (chat.connection !== connection && !chat.ended) this.end(chat, "lost");
     }
+    this.numbers.keepOnly(this.byId.keys());
   }
 
   store(chat, message, live) {
@@ -208,6 +210,7 @@ export class Chats {
       || chat.view.tab.contains(document.activeElement);
     chat.view.destroy();
     this.byId.delete(id);
+    this.numbers.forget(id);
     this.order.splice(index, 1);
     if (this.activeId === id) {
       this.activeId = null;
@@ -314,7 +317,6 @@ export class Chats {
     this.byId.clear();
     this.order = [];
     this.activeId = null;
-    this.counter = 0;
     clearTimeout(this.lostTimer);
     this.showLoad();
   }

@@ -99,6 +99,7 @@ function setConnection(status) {
 function startConsole(me) {
   app.me = me;
   app.capacity = me.capacity;
+  app.chats.numbers.use(me.username);
   setCsrf(me.csrf_token);
   $("#login-view").hidden = true;
   $("#app-view").hidden = false;

@@ -89,3 +89,29 @@ async def test_server_english_never_reaches_the_screen(browser: Browser,
     no_js_errors(page)
     await resident.close()
     await context.close()
+
+
+async def test_chat_numbers_stay_the_same_after_a_reload(browser: Browser,
+                                                          server: ServerProcess) -> None:
+    username = create_staff(server, unique("s"))
+    context, page = await new_console(browser)
+    await login(page, server, username)
+    first = await queued_resident(server)
+    await queue_item(page, first.chat_id).get_by_role("button").click()
+    second = await queued_resident(server, text="Kysyisin toimeentulotuesta")
+    await queue_item(page, second.chat_id).get_by_role("button").click()
+    tabs = page.locator("#tabs [role=tab]")
+    await expect(tabs).to_have_count(2)
+    await expect(tabs.nth(1)).to_contain_text("2.")
+    await first.send({"type": "chat.close"})  # chat 1 ends: it is not re-sent after a reload
+    await expect(tabs.nth(0).locator(".tab__ended")).to_be_attached()
+
+    await page.reload()
+    await expect(page.locator("#conn")).to_have_attribute("data-state", "online", timeout=10_000)
+    await expect(tabs).to_have_count(1)
+    await expect(tabs.first).to_contain_text("2.")  # still chat 2, not renumbered to 1
+    await expect(active_panel(page).locator(".chat__title")).to_contain_text("2")
+    no_js_errors(page)
+    await first.close()
+    await second.close()
+    await context.close()
