@@ -57,7 +57,7 @@ export class Chats {
     if (isNew) {
       chat = {
         id: frame.chat_id, number: this.numbers.number(frame.chat_id), messages: new Map(), outbox: [],
-        historyEnd: null, unread: 0, readSent: 0, residentRead: 0, ended: null,
+        historyEnd: null, unread: 0, readSent: 0, residentRead: 0, ended: null, residentAway: null,
         typing: false, buttons: new Map(),
       };
       this.byId.set(chat.id, chat);
@@ -191,6 +191,18 @@ export class Chats {
     this.app.closer.done(chat.id, frame.reason);
     announce(t(`released_${frame.reason}`, { n: chat.number }));
     this.remove(chat.id);
+  }
+
+  // chat.presence: the resident's socket has been gone for a while (or is back).
+  presence(frame) {
+    const chat = this.byId.get(frame.chat_id);
+    if (!chat || chat.ended) return;
+    const away = frame.resident_online ? null : (frame.since || new Date().toISOString());
+    if (away === chat.residentAway || (away && chat.residentAway)) return;
+    chat.residentAway = away;
+    chat.view.renderPresence();
+    chat.view.renderTab();
+    announce(t(away ? "resident_left_chat" : "resident_back_chat", { n: chat.number }));
   }
 
   // The chat stays visible (read-only) until the staff member removes the tab.

@@ -55,6 +55,7 @@ export class ChatView {
     };
     this.title = h("h2", { class: "chat__title", id: `title-${id}` });
     this.details = h("p", { class: "chat__details" });
+    this.presenceLine = h("p", { class: "chat__presence", hidden: true });
     this.transcriptLink = h("a", { class: "button", download: "", dataset: { i18n: "save_transcript" },
       href: `/api/v1/staff/chats/${encodeURIComponent(this.chat.id)}/transcript.txt` });
     this.actions = h("div", { class: "chat__actions" },
@@ -97,7 +98,7 @@ export class ChatView {
     });
     this.panel = h("section", { role: "tabpanel", id: `panel-${id}`, class: "chat",
       "aria-labelledby": `tab-${id}`, hidden: true },
-    h("header", { class: "chat__head" }, h("div", {}, this.title, this.details), this.actions),
+    h("header", { class: "chat__head" }, h("div", {}, this.title, this.details, this.presenceLine), this.actions),
     this.alertBox, this.endedBox, this.notes, this.scroller, this.typingLine, this.composer);
   }
 
@@ -133,6 +134,7 @@ export class ChatView {
       [t("detail_lang", { lang: langName(chat.lang) }),
         t("detail_place", { place: chat.municipality || t("municipality_unknown") })].join(" · "));
     this.renderNotes();
+    this.renderPresence();
     this.renderEnded();
     this.renderTab();
     this.history.replaceChildren();
@@ -174,6 +176,14 @@ export class ChatView {
     this.endedBox.replaceChildren(h("p", {}, t(`ended_${kind}`, { n: this.chat.number })), ...actions);
   }
 
+  // "The resident has left the chat (at 12.03)" while their socket is gone (chat.presence).
+  renderPresence() {
+    const since = !this.chat.ended && this.chat.residentAway;
+    this.presenceLine.hidden = !since;
+    this.presenceLine.textContent = since
+      ? t("resident_away", { time: formatTime(since, localeFor(lang())) }) : "";
+  }
+
   renderTab() {
     const chat = this.chat;
     const label = `${chat.number}. ${topicLabel(chat.topic)} (${chat.lang.toUpperCase()})`;
@@ -181,10 +191,12 @@ export class ChatView {
       chat.priority ? h("span", { class: "tab__priority", "aria-hidden": "true" }, "!") : "",
       h("span", {}, label),
       chat.unread ? h("span", { class: "badge" }, String(chat.unread)) : "",
+      chat.residentAway && !chat.ended ? h("span", { class: "tab__away", "aria-hidden": "true" }, "⏸") : "",
       chat.ended ? h("span", { class: "tab__ended", "aria-hidden": "true" }, "✓") : "");
     const parts = [label];
     if (chat.priority) parts.push(t("priority"));
     if (chat.unread) parts.push(t("unread", { n: chat.unread }));
+    if (chat.residentAway && !chat.ended) parts.push(t("tab_away"));
     if (chat.ended) parts.push(t("tab_ended"));
     this.tab.setAttribute("aria-label", parts.join(", "));
     this.tab.classList.toggle("tab--priority", chat.priority);

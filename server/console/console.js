@@ -58,6 +58,7 @@ const HANDLERS = {
   read: (f) => app.chats.read(f),
   "chat.state": (f) => app.chats.state(f),
   "chat.released": (f) => app.chats.released(f),
+  "chat.presence": (f) => app.chats.presence(f),
   "consult.updated": (f) => app.consult.upsert(f.thread, true),
   error: (f) => routeError(f),
 };

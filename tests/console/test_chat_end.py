@@ -115,3 +115,42 @@ async def test_chat_numbers_stay_the_same_after_a_reload(browser: Browser,
     await first.close()
     await second.close()
     await context.close()
+
+
+async def test_resident_presence_is_shown_on_the_chat(browser: Browser,
+                                                      server: ServerProcess) -> None:
+    """chat.presence (issue 9, item 1) through a test double: the frame is handed to the
+    console's socket as if the server sent it."""
+    username = create_staff(server, unique("s"))
+    context, page = await new_console(browser)
+    await context.add_init_script(RECORD_SOCKET)
+    await login(page, server, username)
+    resident = await queued_resident(server)
+    await queue_item(page, resident.chat_id).get_by_role("button").click()
+    panel = active_panel(page)
+    tab = page.locator("#tabs [role=tab]").first
+    await expect(panel.locator(".history")).to_contain_text("Tarvitsen apua")
+    await expect(panel.locator(".chat__presence")).to_be_hidden()
+    since = "2026-11-30T10:03:00Z"
+    time = await page.evaluate(
+        "s => new Date(s).toLocaleTimeString('fi', {hour: '2-digit', minute: '2-digit'})", since)
+    await page.evaluate("""([id, since]) => window.__inject({type: "chat.presence", chat_id: id,
+        resident_online: false, since})""", [resident.chat_id, since])
+    await expect(panel.locator(".chat__presence")).to_have_text(
+        f"Asukas on poistunut chatista (klo {time}).")
+    await expect(tab.locator(".tab__away")).to_be_visible()
+    await expect(tab).to_have_attribute("aria-label", "1. Aihe ei tiedossa (FI), asukas poistunut")
+    await expect(page.locator("#announcer")).to_have_text("Asukas on poistunut keskustelusta 1.")
+    set_lang = "l => import('/console/i18n.js').then(m => m.setLang(l))"
+    await page.evaluate(set_lang, "sv")
+    await expect(panel.locator(".chat__presence")).to_contain_text("Invånaren har lämnat chatten")
+    await page.evaluate(set_lang, "fi")
+
+    await page.evaluate("""id => window.__inject({type: "chat.presence", chat_id: id,
+        resident_online: true, since: new Date().toISOString()})""", resident.chat_id)
+    await expect(panel.locator(".chat__presence")).to_be_hidden()
+    await expect(tab.locator(".tab__away")).to_have_count(0)
+    await expect(page.locator("#announcer")).to_have_text("Asukas palasi keskusteluun 1.")
+    no_js_errors(page)
+    await resident.close()
+    await context.close()
