@@ -14,7 +14,7 @@ from tests.console.console_helpers import (
     no_js_errors,
     queued_resident,
 )
-from tests.helpers import ServerProcess, StaffClient, create_staff, unique
+from tests.helpers import Resident, ServerProcess, StaffClient, create_staff, unique
 
 
 async def test_overview_and_reassign(browser: Browser, server: ServerProcess) -> None:
@@ -215,5 +215,31 @@ async def test_hours_fields_fit_a_12_hour_browser_locale(browser: Browser,
     await page.locator(".x-from").last.fill("12:00")
     await expect(page.locator(".range__from").first).to_have_value("08:00")
     assert await page.evaluate(CLIPPED_TIME_FIELDS) == []
+    no_js_errors(page)
+    await context.close()
+
+
+async def test_feedback_comments_are_shown_anonymised_with_the_days_scores(
+        browser: Browser, server: ServerProcess) -> None:
+    supervisor = create_staff(server, unique("v"), role="supervisor")
+    resident = await Resident.start(server, "fi")
+    await resident.send({"type": "chat.close"})
+    await resident.expect("chat.state", state="closed")
+    await resident.send({"type": "feedback.submit", "score": 2,
+                         "comment": "Nimeni on Matti Virtanen, numeroni 040 765 4321. Jono oli pitkä."})
+    await resident.expect("feedback.ack")
+    await resident.close()
+    context, page = await new_console(browser, lang="fi")
+    await login(page, server, supervisor)
+    await page.goto(server.base_url + "/console/supervisor")
+    await page.get_by_role("link", name="Palaute").click()
+    row = page.locator("#fb-rows tr").first
+    await expect(row).to_contain_text("Nimeni on [nimi], numeroni [puhelin]. Jono oli pitkä.")
+    await expect(row).to_contain_text("2 / 5")
+    await expect(row).to_contain_text("suomi")
+    await expect(page.locator("#feedback")).not_to_contain_text("Virtanen")
+    today = page.locator("#fb-today")
+    await expect(today.locator(".stat", has_text="Palautteita tänään").locator("dd")).not_to_have_text("0")
+    await expect(today.locator(".stat", has_text="Arvio 2").locator("dd")).not_to_have_text("0")
     no_js_errors(page)
     await context.close()
