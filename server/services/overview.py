@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import statistics
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -43,7 +43,9 @@ async def on_duty_with_load(ctx: ServiceContext, *,
 
 
 def _local_midnight(now: datetime, tz: Any) -> datetime:
-    return datetime.combine(now.astimezone(tz).date(), time.min, tzinfo=tz)
+    # In UTC: SQLite compares the stored (UTC) times as text, so a local-offset bound
+    # missed everything between local and UTC midnight (e.g. 22–24 UTC in Helsinki).
+    return datetime.combine(now.astimezone(tz).date(), time.min, tzinfo=tz).astimezone(UTC)
 
 
 async def _active_chats(ctx: ServiceContext, now: datetime) -> list[dict[str, Any]]:
