@@ -267,7 +267,7 @@ export class ChatView {
     if (entry.status === "failed") {
       const retry = h("button", { type: "button", class: "link-button" }, t("retry"));
       retry.addEventListener("click", () => this.app.chats.retry(this.chat, entry.client_msg_id));
-      status.replaceChildren(t("st_failed", { code: t(`err_${entry.error}`, {}, entry.error) }), " ", retry);
+      status.replaceChildren(t("st_failed", { code: t(`err_${entry.error}`, {}, null) ?? t("err_unavailable") }), " ", retry);
     } else status.textContent = t(entry.status === "sent" ? "st_sent" : "st_pending");
   }
 
