@@ -22,5 +22,8 @@ SERVICE_INTENTS: tuple[str, ...] = (
 )
 ALL_INTENTS: tuple[str, ...] = CONVERSATION_INTENTS + SAFETY_INTENTS + SERVICE_INTENTS
 FALLBACK_INTENT = "nlu_fallback"
-# Topics staff may tag a closed chat with: any catalogue intent, or "other".
-TAG_TOPICS: frozenset[str] = frozenset(ALL_INTENTS) | {"other"}
+# Topics staff may tag a closed chat with (statistics): what the chat was about, so the
+# safety and service intents, or "other". Conversational intents (greet, affirm, deny,
+# request_human…) say how the resident talked, not what about. The console's list
+# (server/console/topics.js) must be the same (tests/console/test_close_dialog.py).
+TAG_TOPICS: frozenset[str] = frozenset(SAFETY_INTENTS + SERVICE_INTENTS) | {"other"}

@@ -92,6 +92,7 @@ async def test_staff_role_is_refused_supervisor_and_admin_functions(server: Serv
                              ("POST", "/api/v1/supervisor/canned"),
                              ("DELETE", "/api/v1/supervisor/canned/1"),
                              ("GET", "/api/v1/supervisor/service"),
+                             ("GET", "/api/v1/supervisor/feedback"),
                              ("PUT", "/api/v1/supervisor/service/hours"),
                              ("PUT", "/api/v1/supervisor/service/announcement"),
                              ("GET", "/api/v1/admin/audit")]:
@@ -128,6 +129,42 @@ async def test_csrf_is_required_on_every_state_changing_call(server: ServerProce
         assert wrong.status_code == 403
         items = (await s.ok("GET", "/api/v1/supervisor/canned"))["items"]
         assert not any(i["title"] == "t" and i["text"] == "x" for i in items)
+
+
+async def test_supervisor_reads_feedback_anonymised_with_the_days_scores(
+        server: ServerProcess) -> None:
+    sup = create_staff(server, unique("sup"), role="supervisor")
+    async with api(server, sup) as s:
+        before = await s.ok("GET", "/api/v1/supervisor/feedback")
+        for score, comment in [(2, "Olen Matti Meikäläinen, hetu 010203-123K, soita 040 123 4567."),
+                               (5, None)]:
+            resident = await Resident.start(server, "sv" if comment is None else "fi")
+            await resident.send({"type": "chat.close"})
+            await resident.expect("chat.state", state="closed")
+            frame: dict[str, Any] = {"type": "feedback.submit", "score": score}
+            if comment:
+                frame["comment"] = comment
+            await resident.send(frame)
+            await resident.expect("feedback.ack")
+            await resident.close()
+        after = await s.ok("GET", "/api/v1/supervisor/feedback")
+        newest, previous = after["items"][:2]
+        assert newest == {"created_at": newest["created_at"], "score": 5, "lang": "sv",
+                          "comment": None}
+        assert previous["score"] == 2 and previous["lang"] == "fi"
+        assert previous["comment"] == "Olen [nimi], hetu [henkilötunnus], soita [puhelin]."
+        assert datetime.fromisoformat(previous["created_at"]).tzinfo is not None
+        today, was = after["today"], before["today"]
+        assert today["count"] == was["count"] + 2
+        assert today["scores"]["2"] == was["scores"]["2"] + 1
+        assert today["scores"]["5"] == was["scores"]["5"] + 1
+        assert sum(today["scores"].values()) == today["count"]
+        assert today["average"] == round(
+            sum(int(k) * v for k, v in today["scores"].items()) / today["count"], 2)
+        assert len((await s.ok("GET", "/api/v1/supervisor/feedback?limit=1"))["items"]) == 1
+        for bad in ("0", "201", "x", "²"):
+            response = await s.call("GET", f"/api/v1/supervisor/feedback?limit={bad}")
+            assert response.status_code == 422, bad
 
 
 async def test_canned_replies_crud_search_and_validation(server: ServerProcess) -> None:

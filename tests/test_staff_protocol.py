@@ -158,6 +158,10 @@ async def test_take_next_transfer_and_close_with_tags(server: ServerProcess) -> 
     await colleague.send({"type": "chat.close", "chat_id": chat_id,
                           "tags": {"topics": ["weather"], "outcome": "referred"}})
     assert (await colleague.expect("error"))["code"] == "invalid_frame"
+    # Conversational intents are not statistics topics.
+    await colleague.send({"type": "chat.close", "chat_id": chat_id,
+                          "tags": {"topics": ["greet"], "outcome": "other"}})
+    assert (await colleague.expect("error"))["code"] == "invalid_frame"
     await colleague.send({"type": "chat.close", "chat_id": chat_id,
                           "tags": {"topics": ["housing_advice"], "outcome": "maybe"}})
     assert (await colleague.expect("error"))["code"] == "invalid_frame"

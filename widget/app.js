@@ -25,7 +25,8 @@ export class App {
     try {
       const res = await fetch(`/api/v1/service/status?lang=${encodeURIComponent(getLang())}`,
         { headers: { Accept: "application/json" } });
-      view.showServiceStatus(res.ok ? await res.json() : null);
+      this.status = res.ok ? await res.json() : null;
+      view.showServiceStatus(this.status);
     } catch {
       view.showServiceStatus(null);
     }
@@ -224,7 +225,11 @@ const FRAME_HANDLERS = {
   },
   "queue.position"(app, frame) {
     if (app.chat.state === "queued" && Number.isInteger(frame.position)) {
-      view.showQueue(frame.position, frame.estimated_wait_s);
+      // staff_on_duty comes with the frame; before the server sends it, the status the
+      // resident saw (refreshed when they asked for a person) is the best we know.
+      const onDuty = Number.isInteger(frame.staff_on_duty) ? frame.staff_on_duty
+        : (app.status?.open_now ? app.status.staff_on_duty : null);
+      view.showQueue(frame.position, frame.estimated_wait_s, onDuty === 0);
     }
   },
   typing(app, frame) {

@@ -107,11 +107,14 @@ function wireControls() {
       $("composer").requestSubmit();
     }
   });
-  $("human").addEventListener("click", () => app.client?.control({ type: "handoff.request" }));
+  $("human").addEventListener("click", () => {
+    app.loadStatus(); // fresh staff_on_duty for the queue banner
+    app.client?.control({ type: "handoff.request" });
+  });
   $("save").addEventListener("click", saveTranscript);
   $("end").addEventListener("click", () => {
     $("confirm").hidden = false;
-    $("end-yes").focus();
+    $("end-no").focus(); // the safe choice: two Enters must not end the chat
   });
   $("end-no").addEventListener("click", () => {
     $("confirm").hidden = true;

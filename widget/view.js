@@ -51,15 +51,24 @@ export function relabelStatus() {
   if (lastQueue && !$("queue").hidden) showQueue(...lastQueue);
 }
 
-export function showQueue(position, waitSeconds) {
-  lastQueue = [position, waitSeconds];
+// nobodyOnDuty: no staff member is on duty right now (staff_on_duty 0): say so honestly,
+// with the emergency number, instead of letting the resident think everyone is busy.
+export function showQueue(position, waitSeconds, nobodyOnDuty = false) {
+  lastQueue = [position, waitSeconds, nobodyOnDuty];
   const node = $("queue");
   const head = document.createElement("strong");
   head.textContent = t("queue_position", { n: position });
   const wait = Number.isInteger(waitSeconds)
     ? t("queue_wait", { min: Math.max(1, Math.round(waitSeconds / 60)) })
     : t("queue_wait_unknown");
-  node.replaceChildren(head, document.createTextNode(`${wait} ${t("queued_note")}`));
+  const parts = [head, document.createTextNode(` ${wait} ${t("queued_note")}`)];
+  if (nobodyOnDuty) {
+    const nobody = document.createElement("span");
+    nobody.className = "queue__nobody";
+    nobody.textContent = t("queue_nobody");
+    parts.splice(1, 0, document.createTextNode(" "), nobody);
+  }
+  node.replaceChildren(...parts);
   node.hidden = false;
 }
 

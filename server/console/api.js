@@ -23,12 +23,18 @@ export class ApiError extends Error {
   }
 }
 
-// A readable explanation in the UI language, with the server's own words as detail.
-export function errorText(error) {
+// A readable explanation in the UI language. The server's own (English) words never reach
+// the screen: they go to the browser console for whoever is debugging. `context` picks a
+// more specific text where one exists (e.g. "staff" → err_staff_conflict).
+export function errorText(error, context = "") {
   if (!(error instanceof ApiError)) return t("err_unavailable");
-  const known = t(`err_${error.code}`, {}, null);
-  const base = known ?? t("err_unavailable");
-  return error.detail && error.detail !== error.code ? `${base} (${error.detail})` : base;
+  logServerError(error.code, error.detail);
+  const specific = context ? t(`err_${context}_${error.code}`, {}, null) : null;
+  return specific ?? t(`err_${error.code}`, {}, null) ?? t("err_unavailable");
+}
+
+export function logServerError(code, message) {
+  if (message && message !== code) console.info(`Neuvo server: ${code}: ${message}`);
 }
 
 export async function api(method, path, body, { quiet401 = false } = {}) {

@@ -6,6 +6,7 @@ import { $, announce } from "./dom.js";
 import { newMessageId } from "./ids.js";
 import { onLangChange, t, topicLabel } from "./i18n.js";
 import { ChatView } from "./chatview.js";
+import { ChatNumbers } from "./numbers.js";
 
 const MAX_TEXT = 4000;
 const RETRY_MS = 3_000;
@@ -20,7 +21,7 @@ export class Chats {
     this.order = [];
     this.activeId = null;
     this.focusNext = false;
-    this.counter = 0;
+    this.numbers = new ChatNumbers();
     document.addEventListener("visibilitychange", () => this.markRead(this.active()));
     onLangChange(() => {
       for (const chat of this.byId.values()) chat.view.render();
@@ -55,8 +56,8 @@ export class Chats {
     const isNew = !chat;
     if (isNew) {
       chat = {
-        id: frame.chat_id, number: ++this.counter, messages: new Map(), outbox: [],
-        historyEnd: null, unread: 0, readSent: 0, residentRead: 0, ended: null,
+        id: frame.chat_id, number: this.numbers.number(frame.chat_id), messages: new Map(), outbox: [],
+        historyEnd: null, unread: 0, readSent: 0, residentRead: 0, ended: null, residentAway: null,
         typing: false, buttons: new Map(),
       };
       this.byId.set(chat.id, chat);
@@ -100,6 +101,7 @@ export class Chats {
     for (const chat of this.byId.values()) {
       if (chat.connection !== connection && !chat.ended) this.end(chat, "lost");
     }
+    this.numbers.keepOnly(this.byId.keys());
   }
 
   store(chat, message, live) {
@@ -128,7 +130,10 @@ export class Chats {
         announce(t("unread_in_chat", { n: chat.number }));
       }
     }
-    this.markRead(chat);
+    // A system notice is not the resident's words: it does not need a read mark of its own
+    // (the next one covers it). The resident's "ended the chat" notice comes just before
+    // chat.state closed, and a read sent for it reached a chat the server no longer follows.
+    if (frame.author !== "system") this.markRead(chat);
   }
 
   acked(frame) {
@@ -188,6 +193,18 @@ export class Chats {
     this.remove(chat.id);
   }
 
+  // chat.presence: the resident's socket has been gone for a while (or is back).
+  presence(frame) {
+    const chat = this.byId.get(frame.chat_id);
+    if (!chat || chat.ended) return;
+    const away = frame.resident_online ? null : (frame.since || new Date().toISOString());
+    if (away === chat.residentAway || (away && chat.residentAway)) return;
+    chat.residentAway = away;
+    chat.view.renderPresence();
+    chat.view.renderTab();
+    announce(t(away ? "resident_left_chat" : "resident_back_chat", { n: chat.number }));
+  }
+
   // The chat stays visible (read-only) until the staff member removes the tab.
   end(chat, kind) {
     chat.ended = kind;
@@ -205,6 +222,7 @@ export class Chats {
       || chat.view.tab.contains(document.activeElement);
     chat.view.destroy();
     this.byId.delete(id);
+    this.numbers.forget(id);
     this.order.splice(index, 1);
     if (this.activeId === id) {
       this.activeId = null;
@@ -245,7 +263,7 @@ export class Chats {
   }
 
   markRead(chat) {
-    if (!chat || chat.id !== this.activeId || document.visibilityState !== "visible") return;
+    if (!chat || chat.ended || chat.id !== this.activeId || document.visibilityState !== "visible") return;
     const last = Math.max(0, ...chat.messages.keys());
     if (last > chat.readSent && this.app.send({ type: "read", chat_id: chat.id, seq: last })) {
       chat.readSent = last;
@@ -311,7 +329,6 @@ export class Chats {
     this.byId.clear();
     this.order = [];
     this.activeId = null;
-    this.counter = 0;
     clearTimeout(this.lostTimer);
     this.showLoad();
   }

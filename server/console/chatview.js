@@ -22,6 +22,28 @@ export class ChatView {
     this.buildPanel(id);
     $("#tabs").append(this.tab);
     $("#panels").append(this.panel);
+    this.keepAtEnd();
+  }
+
+  // When the log's box shrinks (the "chat ended" banner or an alert appears above it) or its
+  // content grows, a reader who was at the newest message stays there. Scrolling up (only
+  // the reader does that) lets go; scrolling back to the end holds on again (as the widget).
+  keepAtEnd() {
+    const scroller = this.scroller;
+    this.stick = true;
+    let lastTop = scroller.scrollTop;
+    scroller.addEventListener("scroll", () => {
+      const top = scroller.scrollTop;
+      if (scroller.scrollHeight - top - scroller.clientHeight < 24) this.stick = true;
+      else if (top < lastTop) this.stick = false;
+      lastTop = top;
+    }, { passive: true });
+    if (typeof ResizeObserver === "undefined") return;
+    this.resizeObserver = new ResizeObserver(() => {
+      if (this.stick && !this.panel.hidden) this.scrollToEnd();
+    });
+    this.resizeObserver.observe(scroller);
+    this.resizeObserver.observe(this.log);
   }
 
   buildPanel(id) {
@@ -33,6 +55,7 @@ export class ChatView {
     };
     this.title = h("h2", { class: "chat__title", id: `title-${id}` });
     this.details = h("p", { class: "chat__details" });
+    this.presenceLine = h("p", { class: "chat__presence", hidden: true });
     this.transcriptLink = h("a", { class: "button", download: "", dataset: { i18n: "save_transcript" },
       href: `/api/v1/staff/chats/${encodeURIComponent(this.chat.id)}/transcript.txt` });
     this.actions = h("div", { class: "chat__actions" },
@@ -75,7 +98,7 @@ export class ChatView {
     });
     this.panel = h("section", { role: "tabpanel", id: `panel-${id}`, class: "chat",
       "aria-labelledby": `tab-${id}`, hidden: true },
-    h("header", { class: "chat__head" }, h("div", {}, this.title, this.details), this.actions),
+    h("header", { class: "chat__head" }, h("div", {}, this.title, this.details, this.presenceLine), this.actions),
     this.alertBox, this.endedBox, this.notes, this.scroller, this.typingLine, this.composer);
   }
 
@@ -111,6 +134,7 @@ export class ChatView {
       [t("detail_lang", { lang: langName(chat.lang) }),
         t("detail_place", { place: chat.municipality || t("municipality_unknown") })].join(" · "));
     this.renderNotes();
+    this.renderPresence();
     this.renderEnded();
     this.renderTab();
     this.history.replaceChildren();
@@ -152,6 +176,14 @@ export class ChatView {
     this.endedBox.replaceChildren(h("p", {}, t(`ended_${kind}`, { n: this.chat.number })), ...actions);
   }
 
+  // "The resident has left the chat (at 12.03)" while their socket is gone (chat.presence).
+  renderPresence() {
+    const since = !this.chat.ended && this.chat.residentAway;
+    this.presenceLine.hidden = !since;
+    this.presenceLine.textContent = since
+      ? t("resident_away", { time: formatTime(since, localeFor(lang())) }) : "";
+  }
+
   renderTab() {
     const chat = this.chat;
     const label = `${chat.number}. ${topicLabel(chat.topic)} (${chat.lang.toUpperCase()})`;
@@ -159,10 +191,12 @@ export class ChatView {
       chat.priority ? h("span", { class: "tab__priority", "aria-hidden": "true" }, "!") : "",
       h("span", {}, label),
       chat.unread ? h("span", { class: "badge" }, String(chat.unread)) : "",
+      chat.residentAway && !chat.ended ? h("span", { class: "tab__away", "aria-hidden": "true" }, "⏸") : "",
       chat.ended ? h("span", { class: "tab__ended", "aria-hidden": "true" }, "✓") : "");
     const parts = [label];
     if (chat.priority) parts.push(t("priority"));
     if (chat.unread) parts.push(t("unread", { n: chat.unread }));
+    if (chat.residentAway && !chat.ended) parts.push(t("tab_away"));
     if (chat.ended) parts.push(t("tab_ended"));
     this.tab.setAttribute("aria-label", parts.join(", "));
     this.tab.classList.toggle("tab--priority", chat.priority);
@@ -233,7 +267,7 @@ export class ChatView {
     if (entry.status === "failed") {
       const retry = h("button", { type: "button", class: "link-button" }, t("retry"));
       retry.addEventListener("click", () => this.app.chats.retry(this.chat, entry.client_msg_id));
-      status.replaceChildren(t("st_failed", { code: t(`err_${entry.error}`, {}, entry.error) }), " ", retry);
+      status.replaceChildren(t("st_failed", { code: t(`err_${entry.error}`, {}, null) ?? t("err_unavailable") }), " ", retry);
     } else status.textContent = t(entry.status === "sent" ? "st_sent" : "st_pending");
   }
 
@@ -267,7 +301,8 @@ export class ChatView {
   }
 
   scrollToEnd() {
-    this.scroller.scrollTop = this.scroller.scrollHeight;
+    this.stick = true;
+    this.scroller.scrollTo({ top: this.scroller.scrollHeight, behavior: "instant" });
   }
 
   focusComposer() {
@@ -299,6 +334,7 @@ export class ChatView {
   }
 
   destroy() {
+    this.resizeObserver?.disconnect();
     this.tab.remove();
     this.panel.remove();
   }

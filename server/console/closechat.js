@@ -1,9 +1,10 @@
-// Closing a chat requires statistics tags: one or more topics (the intent catalogue plus
-// "other") and an outcome ("referred" also needs the service referred to).
+// Closing a chat requires statistics tags: one or more topics (the safety and service
+// intents plus "other"; the bot's topic is ticked to begin with, ticked topics are shown as
+// chips above the list) and an outcome ("referred" also needs the service referred to).
 
 import { $, h, openDialog } from "./dom.js";
 import { onLangChange, t, topicLabel } from "./i18n.js";
-import { TAG_GROUPS } from "./topics.js";
+import { TAG_GROUPS, TAG_TOPICS } from "./topics.js";
 
 export const OUTCOMES = [
   "solved_first_contact", "referred", "needs_identification", "no_answer_from_resident", "other",
@@ -18,7 +19,9 @@ export class CloseDialog {
     this.filter = $("#close-topic-filter");
     this.chat = null;
     this.waiting = false;
+    this.chosen = $("#close-topic-chosen");
     this.filter.addEventListener("input", () => this.applyFilter());
+    this.topicList.addEventListener("change", () => this.renderChosen());
     this.filter.addEventListener("keydown", (event) => {
       if (event.key === "Enter") event.preventDefault(); // do not submit from the filter
     });
@@ -42,7 +45,8 @@ export class CloseDialog {
     this.filter.value = "";
     $("#close-referred").value = "";
     $("#close-transcript").href = `/api/v1/staff/chats/${encodeURIComponent(chat.id)}/transcript.txt`;
-    this.build({ topics: [], outcome: null });
+    // The topic the bot detected is ticked to begin with (a statistics topic only).
+    this.build({ topics: TAG_TOPICS.includes(chat.topic) ? [chat.topic] : [], outcome: null });
     openDialog(this.dialog, this.filter);
   }
 
@@ -54,7 +58,7 @@ export class CloseDialog {
   }
 
   build({ topics, outcome }) {
-    const suggested = this.chat?.topic;
+    const suggested = TAG_TOPICS.includes(this.chat?.topic) ? this.chat.topic : null;
     $("#close-topics-hint").textContent = suggested
       ? t("close_suggested", { topic: topicLabel(suggested) })
       : t("close_topics_hint");
@@ -79,7 +83,28 @@ export class CloseDialog {
         h("label", { for: id }, t(`outcome_${name}`)));
     }));
     this.applyFilter();
+    this.renderChosen();
     this.showReferred();
+  }
+
+  // Ticked topics stay in view above the (scrolling, filtered) list; a chip unticks.
+  renderChosen() {
+    const topics = this.selected().topics;
+    this.chosen.hidden = topics.length === 0;
+    this.chosen.replaceChildren(h("span", { class: "chips__label" }, t("close_chosen")),
+      ...topics.map((topic) => {
+        const chip = h("button", { type: "button", class: "chip",
+          "aria-label": t("close_unpick", { topic: topicLabel(topic) }) },
+        topicLabel(topic), h("span", { "aria-hidden": "true" }, " ✕"));
+        chip.addEventListener("click", () => {
+          const box = this.topicList.querySelector(`input[value="${topic}"]`);
+          if (box) box.checked = false;
+          this.renderChosen();
+          this.applyFilter();
+          (this.chosen.querySelector("button") || this.filter).focus();
+        });
+        return chip;
+      }));
   }
 
   applyFilter() {

@@ -1,7 +1,7 @@
 // The staff console: login, then the queue, chats, consultation and dialogs over one
 // staff socket. This module wires the parts and routes socket frames to them.
 
-import { api, errorText, onSessionEnded, setCsrf } from "./api.js";
+import { api, errorText, logServerError, onSessionEnded, setCsrf } from "./api.js";
 import { $, announce, openDialog } from "./dom.js";
 import { applyTexts, bindLangSelect, onLangChange, t } from "./i18n.js";
 import { Chats } from "./chats.js";
@@ -58,18 +58,25 @@ const HANDLERS = {
   read: (f) => app.chats.read(f),
   "chat.state": (f) => app.chats.state(f),
   "chat.released": (f) => app.chats.released(f),
+  "chat.presence": (f) => app.chats.presence(f),
   "consult.updated": (f) => app.consult.upsert(f.thread, true),
   error: (f) => routeError(f),
 };
 
+// Only our own fi/sv/en text reaches the screen; the server's English goes to the log.
 function socketErrorText(frame) {
-  const known = t(`err_${frame.code}`, {}, null) ?? t("err_unavailable");
-  return frame.message ? `${known} (${frame.message})` : known;
+  logServerError(frame.code, frame.message);
+  return t(`err_${frame.code}`, {}, null) ?? t("err_unavailable");
 }
 
 function routeError(frame) {
   if (frame.code === "unauthorized" && !frame.chat_id) return; // close 4401 follows
   if (frame.client_msg_id && app.chats.failed(frame)) return;
+  if (frame.chat_id && app.chats.get(frame.chat_id)?.ended) {
+    // A read mark or typing frame that crossed the chat's end: nothing for anyone to do.
+    logServerError(frame.code, frame.message);
+    return;
+  }
   const text = socketErrorText(frame);
   if (frame.chat_id && app.chats.has(frame.chat_id)) app.chats.alert(frame.chat_id, text);
   else if (frame.chat_id || frame.code === "conflict") {
@@ -93,6 +100,7 @@ function setConnection(status) {
 function startConsole(me) {
   app.me = me;
   app.capacity = me.capacity;
+  app.chats.numbers.use(me.username);
   setCsrf(me.csrf_token);
   $("#login-view").hidden = true;
   $("#app-view").hidden = false;

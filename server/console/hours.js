@@ -4,7 +4,7 @@
 import { api, errorText } from "./api.js";
 import { $, announce, h } from "./dom.js";
 import { lang, t } from "./i18n.js";
-import { pageAlert } from "./pageshell.js";
+import { confirmAction, pageAlert } from "./pageshell.js";
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
@@ -146,17 +146,19 @@ export class ServiceAdmin {
       $("#hours-error").textContent = "";
       announce(t("hours_saved"));
     } catch (error) {
-      $("#hours-error").textContent = errorText(error);
+      $("#hours-error").textContent = errorText(error, "hours");
     }
   }
 
+  // One click would wipe the saved weekly hours and exceptions: ask first.
   async resetHours() {
+    if (!(await confirmAction(t("hours_reset_confirm"), t("hours_reset")))) return;
     try {
       this.apply(await api("DELETE", "/api/v1/supervisor/service/hours"));
       $("#hours-error").textContent = "";
       announce(t("hours_reset_done"));
     } catch (error) {
-      $("#hours-error").textContent = errorText(error);
+      $("#hours-error").textContent = errorText(error, "hours");
     }
   }
 

@@ -30,7 +30,8 @@ export function pageAlert(text) {
   el.hidden = !text;
 }
 
-// A yes/no question in the confirm dialog; resolves true for yes.
+// A yes/no question in the confirm dialog; resolves true for yes. Focus starts on the safe
+// choice (cancel), so a second Enter never confirms by accident.
 export function confirmAction(text, yesLabel) {
   const dialog = $("#confirm-dialog");
   $("#confirm-text").textContent = text;
@@ -38,6 +39,7 @@ export function confirmAction(text, yesLabel) {
   dialog.returnValue = "";
   const back = document.activeElement;
   dialog.showModal();
+  $("#confirm-no").focus();
   return new Promise((resolve) => {
     dialog.addEventListener("close", () => {
       if (back instanceof HTMLElement && back.isConnected) back.focus();

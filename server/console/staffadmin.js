@@ -132,7 +132,7 @@ export class StaffAdmin {
       announce(t("saved"));
       this.load();
     } catch (failure) {
-      error.textContent = errorText(failure);
+      error.textContent = errorText(failure, "staff");
     }
   }
 

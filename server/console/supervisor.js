@@ -1,5 +1,5 @@
-// The supervisor page: live overview (polled every 2 s), staff accounts, canned replies,
-// service hours and the announcement. One section is shown at a time (#hash navigation).
+// The supervisor page: live overview (polled every 2 s), residents' feedback, staff
+// accounts, canned replies, service hours and the announcement. One section is shown at a time (#hash navigation).
 
 import { $, $$ } from "./dom.js";
 import { applyTexts, onLangChange } from "./i18n.js";
@@ -8,8 +8,9 @@ import { Overview } from "./overview.js";
 import { StaffAdmin } from "./staffadmin.js";
 import { CannedAdmin } from "./cannedadmin.js";
 import { ServiceAdmin } from "./hours.js";
+import { FeedbackView } from "./feedbackview.js";
 
-const SECTIONS = ["overview", "staff", "canned", "service"];
+const SECTIONS = ["overview", "feedback", "staff", "canned", "service"];
 
 async function main() {
   let me;
@@ -21,6 +22,7 @@ async function main() {
   $("#link-audit").hidden = !me.roles.includes("admin");
   const parts = {
     overview: new Overview(),
+    feedback: new FeedbackView(),
     staff: new StaffAdmin(me),
     canned: new CannedAdmin(),
     service: new ServiceAdmin(),

@@ -68,10 +68,11 @@ export const TOPICS = {
   out_of_scope: { fi: "Aiheen ulkopuolella", sv: "Utanför ämnet", en: "Out of scope" },
 };
 
-// Topics offered when closing a chat: safety and service intents first, then the
-// conversation intents, then "other" (the server accepts any catalogue intent).
+// Topics offered when closing a chat: service and safety intents, then "other" — the same
+// set as the server's TAG_TOPICS (bot/catalogue.py). Conversational intents (CONVERSATION)
+// are labels for the queue and tabs only, never statistics topics.
 export const TAG_GROUPS = [
   ["tags_group_service", SERVICE],
   ["tags_group_safety", SAFETY],
-  ["tags_group_conversation", CONVERSATION],
 ];
+export const TAG_TOPICS = [...SERVICE, ...SAFETY, "other"];

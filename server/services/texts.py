@@ -93,10 +93,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The staff member ended the chat. Thank you for contacting us. You can give "
               "feedback.",
     },
+    # Seen by both sides (the resident who ended it and the staff member): neutral and true.
     "closed_by_resident": {
-        "fi": "Asiakas lopetti keskustelun.",
-        "sv": "Klienten avslutade chatten.",
-        "en": "The resident ended the chat.",
+        "fi": "Keskustelu päättyi.",
+        "sv": "Chatten har avslutats.",
+        "en": "The chat has ended.",
     },
 }
 

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server.services import accounts, canned, lifecycle, overview, queue, service_config
+from server.services import accounts, canned, feedback, lifecycle, overview, queue, service_config
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput
 from server.store.models import AuditEntry, Staff, aware
@@ -88,6 +88,15 @@ def _ctx(request: Request) -> ServiceContext:
 async def get_overview(request: Request) -> Response:
     await require(request, SUPERVISOR)
     return JSONResponse(await overview.overview(_ctx(request)))
+
+
+@handles_errors
+async def feedback_list(request: Request) -> Response:
+    await require(request, SUPERVISOR)
+    raw = request.query_params.get("limit", str(feedback.DEFAULT_LIMIT))
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= feedback.MAX_LIMIT:
+        raise InvalidInput(f"limit: a whole number from 1 to {feedback.MAX_LIMIT}")
+    return JSONResponse(await feedback.recent_feedback(_ctx(request), int(raw)))
 
 
 @handles_errors
@@ -264,6 +273,7 @@ def _int_param(raw: str | None, name: str, default: int | None, low: int, high: 
 _S = "/api/v1/supervisor"
 routes = [
     Route(f"{_S}/overview", get_overview, methods=["GET"]),
+    Route(f"{_S}/feedback", feedback_list, methods=["GET"]),
     Route(f"{_S}/chats/{{chat_id}}/reassign", reassign, methods=["POST"]),
     Route(f"{_S}/staff", staff_list, methods=["GET"]),
     Route(f"{_S}/staff", staff_create, methods=["POST"]),

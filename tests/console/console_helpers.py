@@ -20,9 +20,11 @@ TABLET_PORTRAIT = {"width": 768, "height": 1024}
 
 
 async def new_console(browser: Browser, viewport: dict[str, int] | None = None,
-                      lang: str = "fi") -> tuple[BrowserContext, Page]:
-    """A browser context (own cookies) with the UI language preset; JS errors collected."""
-    context = await browser.new_context(viewport=viewport or DESKTOP, accept_downloads=True)
+                      lang: str = "fi", locale: str | None = None) -> tuple[BrowserContext, Page]:
+    """A browser context (own cookies) with the UI language preset; JS errors collected.
+    `locale` is the browser's own locale (time and date field formats)."""
+    context = await browser.new_context(viewport=viewport or DESKTOP, accept_downloads=True,
+                                        **({"locale": locale} if locale else {}))
     await context.add_init_script(f"localStorage.setItem('neuvo.console.lang', '{lang}')")
     page = await context.new_page()
     errors: list[str] = []
@@ -78,3 +80,47 @@ def no_js_errors(page: Page) -> None:
     errors = [e for e in page.js_errors  # type: ignore[attr-defined]
               if not any(x in e for x in expected)]
     assert errors == [], errors
+
+
+# Records the staff socket's frames (window.__sent, window.__received) and lets a test hand
+# the console a frame as if the server sent it (window.__inject), e.g. one the server does
+# not send yet. Add before the page loads: `await context.add_init_script(RECORD_SOCKET)`.
+RECORD_SOCKET = """(() => {
+  const Native = window.WebSocket;
+  window.__sent = [];
+  window.__received = [];
+  window.__sockets = [];
+  class Recording extends Native {
+    constructor(...args) {
+      super(...args);
+      window.__sockets.push(this);
+      this.addEventListener("message", (e) => {
+        try { window.__received.push(JSON.parse(e.data)); } catch { /* not JSON */ }
+      });
+    }
+    send(data) {
+      try { window.__sent.push(JSON.parse(data)); } catch { /* not JSON */ }
+      return super.send(data);
+    }
+  }
+  window.WebSocket = Recording;
+  window.__inject = (frame) => {
+    const ws = window.__sockets[window.__sockets.length - 1];
+    ws.onmessage({ data: JSON.stringify(frame) });
+  };
+})();"""
+
+
+async def frames(page: Page, direction: str, type_: str) -> list[dict[str, Any]]:
+    """Recorded frames of one type, `direction` "sent" or "received"."""
+    return await page.evaluate(  # type: ignore[no-any-return]
+        f"t => window.__{direction}.filter(f => f.type === t)", type_)
+
+
+async def round_trip(page: Page) -> None:
+    """Send a ping on the console's socket and wait for its pong: everything the server
+    answered to earlier frames from this socket has arrived by then."""
+    before = len(await frames(page, "received", "pong"))
+    await page.evaluate("() => window.__sockets[window.__sockets.length - 1].send('{\"type\":\"ping\"}')")
+    await page.wait_for_function(
+        "n => window.__received.filter(f => f.type === 'pong').length > n", arg=before)

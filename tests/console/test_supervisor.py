@@ -14,7 +14,7 @@ from tests.console.console_helpers import (
     no_js_errors,
     queued_resident,
 )
-from tests.helpers import ServerProcess, StaffClient, create_staff, unique
+from tests.helpers import Resident, ServerProcess, StaffClient, create_staff, unique
 
 
 async def test_overview_and_reassign(browser: Browser, server: ServerProcess) -> None:
@@ -130,7 +130,16 @@ async def test_staff_accounts_canned_hours_announcement(browser: Browser,
     assert settings["hours"]["weekly"]["sat"] == []
     assert settings["hours"]["exceptions"] == [
         {"date": "2026-12-03", "from": "12:00", "to": "16:00", "note": "Training"}]
+    # One click does not wipe them: a confirmation first, focus on the safe choice.
     await page.get_by_role("button", name="Back to the default hours").click()
+    await expect(page.locator("#confirm-dialog")).to_be_visible()
+    await expect(page.locator("#confirm-text")).to_contain_text("weekly hours")
+    await expect(page.locator("#confirm-no")).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#confirm-dialog")).to_be_hidden()
+    await expect(page.locator("#hours-source")).to_have_text("The hours were saved in the console.")
+    await page.get_by_role("button", name="Back to the default hours").click()
+    await page.locator("#confirm-yes").click()
     await expect(page.locator("#hours-source")).to_contain_text("default hours")
 
     await page.get_by_label("Announcement in Finnish").fill("Tänään jono on pitkä.")
@@ -181,4 +190,56 @@ async def test_audit_page_filters_and_pages(browser: Browser, server: ServerProc
     no_js_errors(page)
     await staff.close()
     await resident.close()
+    await context.close()
+
+
+CLIPPED_TIME_FIELDS = """() => [...document.querySelectorAll("#service input[type=time]")]
+  .filter((el) => el.getClientRects().length).map((el) => {
+    const shown = el.getBoundingClientRect().width;
+    el.style.width = "auto";
+    const needed = el.getBoundingClientRect().width;
+    el.style.width = "";
+    return { id: el.id, shown, needed };
+  }).filter((f) => f.shown + 1 < f.needed)"""
+
+
+async def test_hours_fields_fit_a_12_hour_browser_locale(browser: Browser,
+                                                         server: ServerProcess) -> None:
+    supervisor = create_staff(server, unique("v"), role="supervisor")
+    context, page = await new_console(browser, lang="en", locale="en-US")
+    await login(page, server, supervisor)
+    await page.goto(server.base_url + "/console/supervisor#service")
+    await page.get_by_label("Always open (24/7)").uncheck()
+    await page.get_by_role("button", name="Add hours: Monday").click()
+    await page.get_by_role("button", name="Add an exception").click()
+    await page.locator(".x-from").last.fill("12:00")
+    await expect(page.locator(".range__from").first).to_have_value("08:00")
+    assert await page.evaluate(CLIPPED_TIME_FIELDS) == []
+    no_js_errors(page)
+    await context.close()
+
+
+async def test_feedback_comments_are_shown_anonymised_with_the_days_scores(
+        browser: Browser, server: ServerProcess) -> None:
+    supervisor = create_staff(server, unique("v"), role="supervisor")
+    resident = await Resident.start(server, "fi")
+    await resident.send({"type": "chat.close"})
+    await resident.expect("chat.state", state="closed")
+    await resident.send({"type": "feedback.submit", "score": 2,
+                         "comment": "Nimeni on Matti Virtanen, numeroni 040 765 4321. Jono oli pitkä."})
+    await resident.expect("feedback.ack")
+    await resident.close()
+    context, page = await new_console(browser, lang="fi")
+    await login(page, server, supervisor)
+    await page.goto(server.base_url + "/console/supervisor")
+    await page.get_by_role("link", name="Palaute").click()
+    row = page.locator("#fb-rows tr").first
+    await expect(row).to_contain_text("Nimeni on [nimi], numeroni [puhelin]. Jono oli pitkä.")
+    await expect(row).to_contain_text("2 / 5")
+    await expect(row).to_contain_text("suomi")
+    await expect(page.locator("#feedback")).not_to_contain_text("Virtanen")
+    today = page.locator("#fb-today")
+    await expect(today.locator(".stat", has_text="Palautteita tänään").locator("dd")).not_to_have_text("0")
+    await expect(today.locator(".stat", has_text="Arvio 2").locator("dd")).not_to_have_text("0")
+    no_js_errors(page)
     await context.close()

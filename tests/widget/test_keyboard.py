@@ -104,11 +104,19 @@ async def test_keyboard_only_conversation(page: Page, server: ServerProcess) -> 
     # End the chat: button, then the confirmation (Escape would cancel it).
     await tab_until(page, frame, "end")
     await page.keyboard.press("Enter")
-    await expect(frame.locator("#end-yes")).to_be_focused()
+    await expect(frame.locator("#end-no")).to_be_focused()  # the safe choice
     await page.keyboard.press("Escape")
     await expect(frame.locator("#confirm")).to_be_hidden()
     await expect(frame.locator("#end")).to_be_focused()
+    # Two Enters do not end the chat: the second one cancels.
     await page.keyboard.press("Enter")
+    await page.keyboard.press("Enter")
+    await expect(frame.locator("#confirm")).to_be_hidden()
+    await expect(frame.locator("#end")).to_be_focused()
+    await expect(frame.locator("#closed-note")).to_be_hidden()
+    await page.keyboard.press("Enter")
+    await page.keyboard.press("Shift+Tab")
+    await expect(frame.locator("#end-yes")).to_be_focused()
     await page.keyboard.press("Enter")
     await expect(frame.locator("#closed-note")).to_be_focused()
 

@@ -1,0 +1,33 @@
+"""Wording the resident sees (issue 9, item 11): the notice after the resident ends the chat
+is neutral and true for them ("The chat has ended", not "the client ended the chat"), and the
+Swedish sender label is "Neuvo-boten" (as the bot calls itself)."""
+
+from __future__ import annotations
+
+from playwright.async_api import Page, expect
+
+from tests.helpers import ServerProcess
+from tests.widget.widget_helpers import messages, open_chat, open_host_page, start_chat
+
+ENDED = {"fi": "Keskustelu päättyi.", "sv": "Chatten har avslutats.", "en": "The chat has ended."}
+
+
+async def test_the_resident_reads_a_neutral_end_notice_and_the_bot_label(
+        page: Page, server: ServerProcess) -> None:
+    await open_host_page(page, server, lang="sv")
+    frame = await open_chat(page)
+    await start_chat(frame)
+    await expect(messages(frame, "bot").first.locator(".msg__who")).to_have_text("Neuvo-boten")
+    await frame.locator("#end").click()
+    await frame.locator("#end-yes").click()
+    notice = messages(frame, "system").last
+    await expect(notice).to_contain_text(ENDED["sv"])
+    await expect(frame.locator("#log")).not_to_contain_text("Klienten")
+    await expect(frame.locator("body")).not_to_contain_text("botten")
+
+
+def test_the_end_notice_is_neutral_in_every_language() -> None:
+    from server.services import texts
+
+    for lang, expected in ENDED.items():
+        assert texts.text("closed_by_resident", lang) == expected
