@@ -20,12 +20,13 @@ from server.bus.factory import make_backends
 from server.bus.hub import Hub
 from server.config import Settings
 from server.protocol.frames import ConfigChanged, ServerFrame
+from server.services import accounts
 from server.services.context import ServiceContext
 from server.services.lifecycle import sweep_disconnected
 from server.services.service_config import CONFIG_TOPIC
 from server.store.db import Database
 from server.web import health, http_resident, http_staff, http_supervisor, pages
-from server.web.security import SecurityHeaders
+from server.web.security import RefuseControlCharacters, SecurityHeaders
 from server.web.tasks import TaskRegistry
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ async def _sweeper(ctx: ServiceContext) -> None:
 def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        accounts.hashing.configure(settings.password_hash_threads)
         db = Database(settings.async_database_url)
         backends = make_backends(settings.redis_url)
         ctx = ServiceContext(settings=settings, db=db, backends=backends, bot=make_bot(settings))
@@ -115,6 +117,7 @@ def create_app(settings: Settings) -> Starlette:
     ]
     middleware = [
         Middleware(SecurityHeaders, secure=not settings.dev),
+        Middleware(RefuseControlCharacters),
         Middleware(CORSMiddleware, allow_origins=settings.allowed_origins,
                    allow_methods=["GET", "POST"], allow_headers=["content-type"],
                    allow_credentials=False),

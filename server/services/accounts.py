@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import secrets
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from server.protocol.frames import SessionRevoked
@@ -27,6 +32,7 @@ from server.services.errors import (
 from server.store.db import Database
 from server.store.models import Staff, StaffSession, aware
 
+T = TypeVar("T")
 ROLES = ("staff", "supervisor", "editor", "admin")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
@@ -42,8 +48,29 @@ class LoginResult:
     staff: Staff
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+class _Hashing:
+    """argon2 costs about 0.1 s of CPU per hash or check: it runs in a small thread pool
+    (argon2-cffi releases the GIL) so that a login storm never stalls the event loop; the
+    pool's size bounds how many run at once (NEUVO_PASSWORD_HASH_THREADS)."""
+
+    def __init__(self, workers: int = 2) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="argon2")
+
+    def configure(self, workers: int) -> None:
+        if workers != self.pool._max_workers:
+            old, self.pool = self.pool, ThreadPoolExecutor(max_workers=workers,
+                                                           thread_name_prefix="argon2")
+            old.shutdown(wait=False)
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
+
+
+hashing = _Hashing()
+
+
+async def hash_password(password: str) -> str:
+    return await hashing.run(_hasher.hash, password)
 
 
 def _hash_token(token: str) -> str:
@@ -71,15 +98,20 @@ async def add_staff(db: Database, username: str, password: str, roles: list[str]
                     languages: list[str] | None = None) -> Staff:
     languages = languages or ["fi"]
     validate_account(username, password, roles, display_name, capacity, languages)
-    async with db.write() as session:
-        exists = (await session.execute(
-            select(col(Staff.id)).where(col(Staff.username) == username))).scalar_one_or_none()
-        if exists is not None:
-            raise Conflict(f"username {username!r} is taken")
-        staff = Staff(id=uuid.uuid4().hex, username=username, display_name=display_name.strip(),
-                      password_hash=_hasher.hash(password), roles=",".join(roles),
-                      capacity=capacity, languages=",".join(languages))
-        session.add(staff)
+    password_hash = await hash_password(password)
+    try:
+        async with db.write() as session:
+            exists = (await session.execute(
+                select(col(Staff.id)).where(col(Staff.username) == username))).scalar_one_or_none()
+            if exists is not None:
+                raise Conflict(f"username {username!r} is taken")
+            staff = Staff(id=uuid.uuid4().hex, username=username,
+                          display_name=display_name.strip(), password_hash=password_hash,
+                          roles=",".join(roles), capacity=capacity, languages=",".join(languages))
+            session.add(staff)
+    except IntegrityError:
+        # Created at the same moment by another process (e.g. two dev servers starting).
+        raise Conflict(f"username {username!r} is taken") from None
     return staff
 
 
@@ -112,7 +144,7 @@ async def login(ctx: ServiceContext, username: str, password: str, address_key: 
     async with ctx.db.read() as session:
         staff = (await session.execute(
             select(Staff).where(col(Staff.username) == username.lower()))).scalar_one_or_none()
-    if not _verify(staff, password):
+    if not await hashing.run(_verify, staff, password):
         for key, most in keys:
             await limiter.hit(key, most, 900)
         raise Unauthorized("wrong username or password")
@@ -131,11 +163,13 @@ def _verify(staff: Staff | None, password: str) -> bool:
 async def _new_session(ctx: ServiceContext, staff: Staff, password: str) -> LoginResult:
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     now = ctx.clock()
+    rehashed = (await hash_password(password)
+                if _hasher.check_needs_rehash(staff.password_hash) else None)
     async with ctx.db.write() as session:
         await session.execute(delete(StaffSession).where(col(StaffSession.expires_at) < now))
-        if _hasher.check_needs_rehash(staff.password_hash):
+        if rehashed is not None:
             await session.execute(update(Staff).where(col(Staff.id) == staff.id).values(
-                password_hash=_hasher.hash(password)))
+                password_hash=rehashed))
         session.add(StaffSession(
             token_hash=_hash_token(token), staff_id=staff.id, csrf_token=csrf, created_at=now,
             expires_at=now + timedelta(hours=ctx.settings.session_ttl_hours)))
@@ -227,9 +261,10 @@ async def reset_password(ctx: ServiceContext, actor: Staff, username: str, passw
     check_admin_rule(actor, [], staff)
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"password must be at least {MIN_PASSWORD} characters")
+    password_hash = await hash_password(password)
     async with ctx.db.write() as session:
         await session.execute(update(Staff).where(col(Staff.id) == staff.id).values(
-            password_hash=_hasher.hash(password)))
+            password_hash=password_hash))
         await session.execute(delete(StaffSession).where(col(StaffSession.staff_id) == staff.id))
     await ctx.publish(staff_topic(staff.id), SessionRevoked(staff_id=staff.id))
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import HTTPConnection, Request
@@ -13,7 +12,8 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.config import Settings
-from server.services.errors import ServiceError
+from server.protocol.checks import clean_text, parse_json
+from server.services.errors import InvalidInput, ServiceError
 
 MAX_BODY_BYTES = 16 * 1024
 Model = TypeVar("Model", bound=BaseModel)
@@ -49,7 +49,7 @@ def error_response(exc: ServiceError) -> JSONResponse:
 
 
 async def read_model(request: Request, model: type[Model]) -> Model:
-    from server.services.errors import InvalidInput, TooLarge
+    from server.services.errors import TooLarge
 
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise InvalidInput("send the body as application/json")
@@ -58,10 +58,7 @@ async def read_model(request: Request, model: type[Model]) -> Model:
         body += chunk
         if len(body) > MAX_BODY_BYTES:
             raise TooLarge(f"request body is larger than {MAX_BODY_BYTES // 1024} KiB")
-    try:
-        data = json.loads(body or b"null")
-    except ValueError:
-        raise InvalidInput("body is not valid JSON") from None
+    data = parse_json(body or b"null", "body")
     if not isinstance(data, dict):
         raise InvalidInput("body must be a JSON object")
     try:
@@ -83,6 +80,24 @@ def handles_errors(
 
     wrapped.__name__ = endpoint.__name__
     return wrapped
+
+
+class RefuseControlCharacters:
+    """Pure ASGI middleware: a path or query string with control characters (e.g. %00) gets
+    422 before any handler can put it into a database query."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            query = unquote_plus(scope.get("query_string", b"").decode("latin-1"))
+            if not clean_text(scope["path"]) or not clean_text(query):
+                response = error_response(InvalidInput(
+                    "control characters are not allowed in the path or query"))
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class SecurityHeaders:
