@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     frame_burst: int = Field(default=40, ge=1)
     abusive_after_errors: int = Field(default=50, ge=1)
     login_failures_per_15min: int = Field(default=10, ge=1)
-    password_hash_threads: int = Field(default=2, ge=1, le=32)
+    password_hash_threads: int = Field(default=1, ge=1, le=32)
     send_queue_size: int = Field(default=256, ge=8)
     hello_timeout_s: float = Field(default=15.0, gt=0)
 

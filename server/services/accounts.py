@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import re
 import secrets
+import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -48,19 +51,31 @@ class LoginResult:
     staff: Staff
 
 
-class _Hashing:
-    """argon2 costs about 0.1 s of CPU per hash or check: it runs in a small thread pool
-    (argon2-cffi releases the GIL) so that a login storm never stalls the event loop; the
-    pool's size bounds how many run at once (NEUVO_PASSWORD_HASH_THREADS)."""
+def _lower_priority() -> None:
+    """Hashing threads get only CPU time nobody else wants (Linux SCHED_IDLE, else the
+    lowest nice value); the threads argon2 starts for its lanes inherit it. Residents'
+    frames on the event loop always come first."""
+    tid = threading.get_native_id()
+    try:
+        os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        with suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, tid, 19)
 
-    def __init__(self, workers: int = 2) -> None:
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="argon2")
+
+class _Hashing:
+    """argon2 costs about 0.1 s of CPU per hash or check: it runs in a small thread pool of
+    low priority (argon2-cffi releases the GIL) so that a login storm never stalls the event
+    loop; the pool's size bounds how many run at once (NEUVO_PASSWORD_HASH_THREADS)."""
+
+    def __init__(self) -> None:
+        # Normal priority for the command line; the server calls configure().
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="argon2")
 
     def configure(self, workers: int) -> None:
-        if workers != self.pool._max_workers:
-            old, self.pool = self.pool, ThreadPoolExecutor(max_workers=workers,
-                                                           thread_name_prefix="argon2")
-            old.shutdown(wait=False)
+        old, self.pool = self.pool, ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="argon2", initializer=_lower_priority)
+        old.shutdown(wait=False)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)

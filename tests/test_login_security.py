@@ -1,0 +1,71 @@
+"""Staff login under attack (issue 9, items 12, 16, 20): password checks off the event loop,
+throttling per account and address, lockouts cleared by a password reset and audited, and a
+race-free demo account."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.helpers import PASSWORD, Resident, create_staff, start_server, unique
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def acks_while(resident: Resident, running: asyncio.Task[Any] | float) -> list[float]:
+    """Send-to-ack latencies (ms) of messages sent one after another while `running` (a task)
+    is not done, or for `running` seconds."""
+    latencies: list[float] = []
+    until = time.perf_counter() + running if isinstance(running, float) else None
+    while (not running.done()) if isinstance(running, asyncio.Task) else (
+            time.perf_counter() < until):  # type: ignore[operator]
+        started = time.perf_counter()
+        await resident.say(f"viesti {len(latencies)}")
+        latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def figures(ms: list[float]) -> str:
+    return (f"{len(ms)} acks, p50 {statistics.median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} "
+            f"ms, p99 {percentile(ms, 0.99):.1f} ms, max {max(ms):.1f} ms")
+
+
+async def test_login_storm_does_not_stall_other_residents(tmp_path: Path) -> None:
+    """20 concurrent logins (10 wrong, 10 right) while a resident chats. Without the thread
+    pool each check held the event loop ~135 ms (p99 in the seconds). The target is p99 < 50 ms;
+    this 2-CPU machine is shared, so the same measurement without logins is taken right before
+    and the storm may add at most 50 ms to that (both printed)."""
+    with start_server(tmp_path) as server:
+        username = create_staff(server, unique("s"))
+        resident = await Resident.start(server)
+        await resident.say("lämmittely")
+
+        async def storm() -> list[int]:
+            async with httpx.AsyncClient(base_url=server.base_url, timeout=120) as http:
+                async def one(i: int) -> int:
+                    password = PASSWORD if i % 2 else "wrong-password-123"
+                    response = await http.post("/api/v1/staff/login",
+                                               json={"username": username, "password": password})
+                    return response.status_code
+                return list(await asyncio.gather(*(one(i) for i in range(20))))
+
+        baseline = await acks_while(resident, 3.0)
+        started = time.perf_counter()
+        logins = asyncio.create_task(storm())
+        during = await acks_while(resident, logins)
+        storm_s = time.perf_counter() - started
+        statuses = await logins
+        await resident.close()
+        assert sorted(statuses) == [200] * 10 + [401] * 10
+        print(f"\nresident ack latency, 3 s without logins: {figures(baseline)}"
+              f"\nduring 20 concurrent logins ({storm_s:.1f} s): {figures(during)}")
+        assert len(during) >= 20  # measured across the storm, not after it
+        assert percentile(during, 0.99) < 50 + percentile(baseline, 0.99)
