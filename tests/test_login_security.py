@@ -12,7 +12,8 @@ from typing import Any
 
 import httpx
 
-from tests.helpers import PASSWORD, Resident, create_staff, start_server, unique
+from tests.conftest import Backend
+from tests.helpers import PASSWORD, Resident, ServerProcess, create_staff, start_server, unique
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -69,3 +70,48 @@ async def test_login_storm_does_not_stall_other_residents(tmp_path: Path) -> Non
               f"\nduring 20 concurrent logins ({storm_s:.1f} s): {figures(during)}")
         assert len(during) >= 20  # measured across the storm, not after it
         assert percentile(during, 0.99) < 50 + percentile(baseline, 0.99)
+
+
+async def login_from(server: ServerProcess, address: str, username: str, password: str) -> int:
+    """Log in from a client address of our own (any 127.x.y.z reaches the server)."""
+    transport = httpx.AsyncHTTPTransport(local_address=address)
+    async with httpx.AsyncClient(base_url=server.base_url, transport=transport) as http:
+        response = await http.post("/api/v1/staff/login",
+                                   json={"username": username, "password": password})
+    return response.status_code
+
+
+async def test_lockout_is_per_account_and_address_cleared_by_reset_and_audited(
+    backend: Backend, tmp_path: Path,
+) -> None:
+    with backend.server(tmp_path, NEUVO_LOGIN_FAILURES_PER_15MIN="3") as server:
+        alice = create_staff(server, unique("a"))
+        supervisor = create_staff(server, unique("sup"), role="supervisor")
+        admin = create_staff(server, unique("adm"), role="admin")
+        office, home = "127.0.0.2", "127.0.0.3"
+        assert [await login_from(server, office, alice, "wrong-password-1")
+                for _ in range(3)] == [401, 401, 401]
+        # Locked for this account from this address, even with the right password...
+        assert await login_from(server, office, alice, PASSWORD) == 429
+        assert await login_from(server, office, alice, "wrong-password-1") == 429
+        # ...but the real user logs in from an address that has not been failing.
+        assert await login_from(server, home, alice, PASSWORD) == 200
+        # Many failures from the office on other accounts lock nobody else out (one NAT).
+        for i in range(20):
+            assert await login_from(server, office, f"nobody{i}", "wrong-password-1") == 401
+        assert await login_from(server, office, supervisor, PASSWORD) == 200
+        # A supervisor's password reset clears the account's locks.
+        async with httpx.AsyncClient(base_url=server.base_url) as http:
+            response = await http.post("/api/v1/staff/login",
+                                       json={"username": supervisor, "password": PASSWORD})
+            reset = await http.post(f"/api/v1/supervisor/staff/{alice}/password",
+                                    json={"password": "uusi-salasana-123"},
+                                    headers={"X-CSRF-Token": response.json()["csrf_token"]})
+            assert reset.status_code == 200, reset.text
+        assert await login_from(server, office, alice, "uusi-salasana-123") == 200
+        # The lockout is in the audit log once, without the address.
+        async with httpx.AsyncClient(base_url=server.base_url) as http:
+            await http.post("/api/v1/staff/login", json={"username": admin, "password": PASSWORD})
+            items = (await http.get(f"/api/v1/admin/audit?username={alice}")).json()["items"]
+        locked = [e for e in items if e["action"] == "login_locked"]
+        assert len(locked) == 1 and locked[0]["detail"] is None and locked[0]["chat_id"] is None

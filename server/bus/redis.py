@@ -159,6 +159,8 @@ class RedisRateLimiter:
         return max(int(value or 0), await self._fallback.count(key, window_s))
 
     async def reset(self, key: str) -> None:
+        """Forget `key` and every key below it (`key:…`)."""
+        await self._fallback.reset(key)
         async for name in self._client.scan_iter(match=f"{self._prefix}{key}:*"):
             await self._client.delete(name)
 

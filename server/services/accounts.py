@@ -23,13 +23,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from server.protocol.frames import SessionRevoked
+from server.services import login_guard
 from server.services.context import ServiceContext, staff_topic
 from server.services.errors import (
     Conflict,
     Forbidden,
     InvalidInput,
     NotFound,
-    RateLimited,
     Unauthorized,
 )
 from server.store.db import Database
@@ -148,20 +148,13 @@ async def deactivate_and_disconnect(ctx: ServiceContext, username: str) -> Staff
 
 
 async def login(ctx: ServiceContext, username: str, password: str, address_key: str) -> LoginResult:
-    """Check credentials; too many failures per account or per address lock out 15 minutes."""
-    limit = ctx.settings.login_failures_per_15min
-    limiter = ctx.backends.limiter
-    keys = ((f"login-fail-user:{username.lower()}", limit),
-            (f"login-fail-addr:{address_key}", limit * 5))
-    for key, most in keys:
-        if await limiter.count(key, 900) >= most:
-            raise RateLimited("too many failed logins; wait 15 minutes and try again")
+    """Check credentials, throttled per account and client address (see login_guard)."""
+    await login_guard.check(ctx, username, address_key)
     async with ctx.db.read() as session:
         staff = (await session.execute(
             select(Staff).where(col(Staff.username) == username.lower()))).scalar_one_or_none()
     if not await hashing.run(_verify, staff, password):
-        for key, most in keys:
-            await limiter.hit(key, most, 900)
+        await login_guard.failed(ctx, username, address_key, staff)
         raise Unauthorized("wrong username or password")
     assert staff is not None
     return await _new_session(ctx, staff, password)
@@ -281,6 +274,7 @@ async def reset_password(ctx: ServiceContext, actor: Staff, username: str, passw
         await session.execute(update(Staff).where(col(Staff.id) == staff.id).values(
             password_hash=password_hash))
         await session.execute(delete(StaffSession).where(col(StaffSession.staff_id) == staff.id))
+    await login_guard.clear(ctx, staff.username)
     await ctx.publish(staff_topic(staff.id), SessionRevoked(staff_id=staff.id))
 
 
