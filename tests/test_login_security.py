@@ -10,10 +10,20 @@ import time
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 
-from tests.conftest import Backend
-from tests.helpers import PASSWORD, Resident, ServerProcess, create_staff, start_server, unique
+from tests.conftest import Backend, drop_postgres_db, fresh_postgres_db
+from tests.helpers import (
+    PASSWORD,
+    Resident,
+    ServerProcess,
+    base_env,
+    create_staff,
+    migrate,
+    start_server,
+    unique,
+)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -115,3 +125,39 @@ async def test_lockout_is_per_account_and_address_cleared_by_reset_and_audited(
             items = (await http.get(f"/api/v1/admin/audit?username={alice}")).json()["items"]
         locked = [e for e in items if e["action"] == "login_locked"]
         assert len(locked) == 1 and locked[0]["detail"] is None and locked[0]["chat_id"] is None
+
+
+async def test_dev_servers_starting_together_create_the_demo_account_once(
+    tmp_path: Path,
+) -> None:
+    """Two dev-mode servers on one PostgreSQL both create `demo` at start-up: neither dies with
+    a unique-key violation. Made deterministic: a table lock holds both inserts until both
+    have looked for the account and found none, then lets them race."""
+    from server.cli import _demo_account
+    from server.config import Settings
+
+    db_url, name = await asyncio.to_thread(fresh_postgres_db)
+    try:
+        await asyncio.to_thread(migrate, base_env(db_url))
+        settings = Settings(dev=True, database_url=db_url, bot="minimal")
+        conn = await asyncpg.connect(db_url)
+        try:
+            blocker = conn.transaction()
+            await blocker.start()
+            await conn.execute("LOCK TABLE staff IN EXCLUSIVE MODE")  # reads pass, inserts wait
+            starts = asyncio.gather(_demo_account(settings), _demo_account(settings),
+                                    return_exceptions=True)
+            deadline = time.monotonic() + 20
+            while await conn.fetchval("SELECT count(*) FROM pg_locks WHERE NOT granted "
+                                      "AND relation = 'staff'::regclass") < 2:
+                assert time.monotonic() < deadline, "the two inserts never met"
+                await asyncio.sleep(0.02)
+            await blocker.commit()
+            results = await starts
+            assert results == [None, None], results
+            rows = await conn.fetchval("SELECT count(*) FROM staff WHERE username = 'demo'")
+            assert rows == 1
+        finally:
+            await conn.close()
+    finally:
+        await asyncio.to_thread(drop_postgres_db, name)
