@@ -86,7 +86,8 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         accounts.hashing.configure(settings.password_hash_threads)
         db = Database(settings.async_database_url)
-        backends = make_backends(settings.redis_url)
+        backends = make_backends(settings.redis_url, settings.redis_pool_size,
+                                 settings.redis_pool_timeout_s)
         ctx = ServiceContext(settings=settings, db=db, backends=backends, bot=make_bot(settings))
         hub = Hub(backends.bus)
         await hub.start()

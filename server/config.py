@@ -38,6 +38,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default=f"sqlite:///{DEFAULT_DB_PATH}")
     redis_url: str | None = None
+    redis_pool_size: int = Field(default=64, ge=2, le=10_000)
+    redis_pool_timeout_s: float = Field(default=5.0, gt=0)
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     service_hours: str = "always"
     dev: bool = False
