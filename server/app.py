@@ -8,7 +8,10 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
+from typing import Any
 
+import asyncpg
+from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -26,7 +29,7 @@ from server.services.lifecycle import sweep_disconnected
 from server.services.service_config import CONFIG_TOPIC
 from server.store.db import Database
 from server.web import health, http_resident, http_staff, http_supervisor, pages
-from server.web.security import RefuseControlCharacters, SecurityHeaders
+from server.web.security import RefuseControlCharacters, SecurityHeaders, database_error
 from server.web.tasks import TaskRegistry
 
 log = logging.getLogger(__name__)
@@ -123,4 +126,8 @@ def create_app(settings: Settings) -> Starlette:
                    allow_methods=["GET", "POST"], allow_headers=["content-type"],
                    allow_credentials=False),
     ]
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    # Database errors outside the services' own mapping: 503 when it is unreachable.
+    handlers: dict[Any, Any] = {cls: database_error for cls in (
+        DBAPIError, OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)}
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                     exception_handlers=handlers)

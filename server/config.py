@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     rasa_url: str | None = None
     county_facts: Path | None = None
     bot_timeout_s: float = Field(default=10.0, gt=0)
+    greeting_timeout_s: float = Field(default=2.0, gt=0)
 
     # Limits (see the README's "Limits" table).
     chat_create_per_minute: int = Field(default=30, ge=1)

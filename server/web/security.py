@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import unquote_plus, urlsplit
@@ -13,8 +14,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.config import Settings
 from server.protocol.checks import clean_text, parse_json
-from server.services.errors import InvalidInput, ServiceError
+from server.services.errors import InvalidInput, ServiceError, Unavailable
+from server.store.db import database_unreachable
 
+log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -67,6 +70,20 @@ async def read_model(request: Request, model: type[Model]) -> Model:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "body"
         raise InvalidInput(f"{where}: {first['msg']}") from None
+
+
+async def database_error(request: HTTPConnection, exc: Exception) -> JSONResponse:
+    """Starlette exception handler for database (and other connection) errors that reach
+    no service mapping: an unreachable database is 503 `unavailable` (a warning, without
+    parameters); anything else is a logged server fault, 500."""
+    method = request.scope.get("method", "WEBSOCKET")
+    if database_unreachable(exc):
+        log.warning("database unreachable on %s %s (%s)", method, request.url.path,
+                    type(exc).__name__)
+        return error_response(Unavailable("the service is temporarily unavailable; try again"))
+    log.error("database error on %s %s", method, request.url.path, exc_info=exc)
+    return JSONResponse({"error": "unavailable", "message": "something went wrong; try again"},
+                        status_code=500)
 
 
 def handles_errors(
