@@ -120,6 +120,7 @@ async def test_no_compression_and_big_transport_frames_close_1009(server: Server
             while True:
                 await ws.recv()
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+    assert server_errors(server) == []
 
 
 async def test_idempotent_resend_is_answered_before_the_rate_limit(
