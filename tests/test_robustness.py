@@ -33,7 +33,7 @@ async def test_control_characters_are_refused_at_the_edge(server: ServerProcess)
         assert error["code"] == "invalid_frame", error
     # A lone surrogate (JSON \ud800) cannot be stored either.
     cid = msg_id()
-    await resident.send('{"type":"message.send","client_msg_id":"%s","text":"a\\ud800b"}' % cid)
+    await resident.send(f'{{"type":"message.send","client_msg_id":"{cid}","text":"a\\ud800b"}}')
     assert (await resident.expect("error", client_msg_id=cid))["code"] == "invalid_frame"
     # Lines and tabs are ordinary text.
     assert (await resident.say("rivi 1\n\trivi 2\r\n"))["seq"] > 1
