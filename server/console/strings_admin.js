@@ -139,6 +139,7 @@ export const ADMIN_STRINGS = {
     audit_reassign: "Esihenkilön siirto",
     audit_exported: "Tallensi keskustelun",
     audit_consulted: "Konsultoi",
+    audit_login_locked: "Kirjautuminen estetty: liian monta väärää salasanaa",
   },
   sv: {
     sup_sections: "Delar av förmannavyn",
@@ -278,6 +279,7 @@ export const ADMIN_STRINGS = {
     audit_reassign: "Förmannens flytt",
     audit_exported: "Sparade chatten",
     audit_consulted: "Konsulterade",
+    audit_login_locked: "Inloggningen spärrad: för många fel lösenord",
   },
   en: {
     sup_sections: "Parts of the supervisor view",
@@ -417,5 +419,6 @@ export const ADMIN_STRINGS = {
     audit_reassign: "Reassigned by a supervisor",
     audit_exported: "Exported the transcript",
     audit_consulted: "Consulted",
+    audit_login_locked: "Login blocked: too many wrong passwords",
   },
 };
