@@ -23,7 +23,7 @@ from server.bus.factory import make_backends
 from server.bus.hub import Hub
 from server.config import Settings
 from server.protocol.frames import ConfigChanged, ServerFrame
-from server.services import accounts
+from server.services import passwords
 from server.services.context import ServiceContext
 from server.services.lifecycle import sweep_disconnected
 from server.services.service_config import CONFIG_TOPIC
@@ -87,7 +87,7 @@ async def _sweeper(ctx: ServiceContext) -> None:
 def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        accounts.hashing.configure(settings.password_hash_threads)
+        passwords.hashing.configure(settings.password_hash_threads)
         db = Database(settings.async_database_url)
         backends = make_backends(settings.redis_url, settings.redis_pool_size,
                                  settings.redis_pool_timeout_s)

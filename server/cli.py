@@ -117,6 +117,7 @@ async def _demo_account(settings: Settings) -> None:
     from sqlalchemy import update
 
     from server.services import accounts
+    from server.services.passwords import hash_password
     from server.store.db import Database
     from server.store.models import Staff
 
@@ -129,7 +130,7 @@ async def _demo_account(settings: Settings) -> None:
         except accounts.Conflict:
             async with db.write() as session:
                 await session.execute(update(Staff).where(col(Staff.username) == "demo").values(
-                    password_hash=await accounts.hash_password(password), active=True))
+                    password_hash=await hash_password(password), active=True))
     finally:
         await db.dispose()
     print(f"\n  Demo staff account (development only): username demo, password {password}\n",

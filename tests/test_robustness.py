@@ -53,6 +53,9 @@ async def test_control_characters_are_refused_at_the_edge(server: ServerProcess)
             assert audit.status_code == 422 and audit.json()["error"] == "invalid_frame", query
         path = await http.get("/api/v1/staff/chats/a%00b/transcript.txt")
         assert path.status_code == 422
+        # Letters whose UTF-8 bytes look like C1 controls (Ä = C3 84, € = E2 82 AC) pass.
+        letters = await http.get("/api/v1/staff/canned?q=%C3%84%E2%82%AC")
+        assert letters.status_code == 200, letters.text
     assert server_errors(server) == []
 
 

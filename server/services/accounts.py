@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import os
 import re
 import secrets
-import threading
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from server.protocol.frames import SessionRevoked
-from server.services import login_guard
+from server.services import login_guard, passwords
 from server.services.context import ServiceContext, staff_topic
 from server.services.errors import (
     Conflict,
@@ -32,16 +23,13 @@ from server.services.errors import (
     NotFound,
     Unauthorized,
 )
+from server.services.passwords import hash_password
 from server.store.db import Database
 from server.store.models import Staff, StaffSession, aware
 
-T = TypeVar("T")
 ROLES = ("staff", "supervisor", "editor", "admin")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verified against when the username is unknown, so timing does not reveal accounts.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
 
 
 @dataclass(frozen=True)
@@ -49,43 +37,6 @@ class LoginResult:
     session_token: str
     csrf_token: str
     staff: Staff
-
-
-def _lower_priority() -> None:
-    """Hashing threads get only CPU time nobody else wants (Linux SCHED_IDLE, else the
-    lowest nice value); the threads argon2 starts for its lanes inherit it. Residents'
-    frames on the event loop always come first."""
-    tid = threading.get_native_id()
-    try:
-        os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
-    except (AttributeError, OSError):
-        with suppress(AttributeError, OSError):
-            os.setpriority(os.PRIO_PROCESS, tid, 19)
-
-
-class _Hashing:
-    """argon2 costs about 0.1 s of CPU per hash or check: it runs in a small thread pool of
-    low priority (argon2-cffi releases the GIL) so that a login storm never stalls the event
-    loop; the pool's size bounds how many run at once (NEUVO_PASSWORD_HASH_THREADS)."""
-
-    def __init__(self) -> None:
-        # Normal priority for the command line; the server calls configure().
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="argon2")
-
-    def configure(self, workers: int) -> None:
-        old, self.pool = self.pool, ThreadPoolExecutor(
-            max_workers=workers, thread_name_prefix="argon2", initializer=_lower_priority)
-        old.shutdown(wait=False)
-
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
-
-
-hashing = _Hashing()
-
-
-async def hash_password(password: str) -> str:
-    return await hashing.run(_hasher.hash, password)
 
 
 def _hash_token(token: str) -> str:
@@ -153,26 +104,18 @@ async def login(ctx: ServiceContext, username: str, password: str, address_key: 
     async with ctx.db.read() as session:
         staff = (await session.execute(
             select(Staff).where(col(Staff.username) == username.lower()))).scalar_one_or_none()
-    if not await hashing.run(_verify, staff, password):
+    matches = await passwords.verify(staff.password_hash if staff else None, password)
+    if staff is None or not matches or not staff.active:
         await login_guard.failed(ctx, username, address_key, staff)
         raise Unauthorized("wrong username or password")
-    assert staff is not None
     return await _new_session(ctx, staff, password)
-
-
-def _verify(staff: Staff | None, password: str) -> bool:
-    try:
-        _hasher.verify(staff.password_hash if staff else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        return False
-    return staff is not None and staff.active
 
 
 async def _new_session(ctx: ServiceContext, staff: Staff, password: str) -> LoginResult:
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     now = ctx.clock()
     rehashed = (await hash_password(password)
-                if _hasher.check_needs_rehash(staff.password_hash) else None)
+                if passwords.needs_rehash(staff.password_hash) else None)
     async with ctx.db.write() as session:
         await session.execute(delete(StaffSession).where(col(StaffSession.expires_at) < now))
         if rehashed is not None:
