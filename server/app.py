@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from redis.exceptions import MaxConnectionsError
 from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -126,8 +127,9 @@ def create_app(settings: Settings) -> Starlette:
                    allow_methods=["GET", "POST"], allow_headers=["content-type"],
                    allow_credentials=False),
     ]
-    # Database errors outside the services' own mapping: 503 when it is unreachable.
+    # Database and Redis-pool errors outside the services' mapping: 503 when it is an outage.
     handlers: dict[Any, Any] = {cls: database_error for cls in (
-        DBAPIError, OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)}
+        DBAPIError, OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+        MaxConnectionsError)}
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                      exception_handlers=handlers)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 import redis
 
 from server.bus.factory import make_backends
@@ -49,5 +50,35 @@ async def test_tiny_pool_under_concurrent_hits_still_counts_in_redis() -> None:
         locks._fallback.lock = counting  # type: ignore[method-assign]
         await asyncio.gather(*(critical(i) for i in range(30)))
         assert fallback_uses == 0
+    finally:
+        await backends.close()
+
+
+async def test_exhausted_pool_is_an_outage_not_a_fallback() -> None:
+    """With every connection busy past the wait, the caller gets an error (mapped to
+    `unavailable` / 503) instead of a silent per-process counter."""
+    from server.bus.redis import PoolExhausted
+    from server.web.security import outage
+
+    backends = make_backends(fresh_redis_url(), pool_size=2, pool_timeout_s=0.2)
+    try:
+        client = backends.redis
+        assert client is not None
+        blockers = [asyncio.create_task(client.blpop([f"never:{i}"], timeout=3))
+                    for i in range(2)]
+        pool = client.connection_pool
+        deadline = asyncio.get_running_loop().time() + 2
+        while len(pool._in_use_connections) < 2:  # both connections taken by BLPOP
+            assert asyncio.get_running_loop().time() < deadline, "BLPOP never started"
+            await asyncio.sleep(0.01)
+        limiter = backends.limiter
+        assert isinstance(limiter, RedisRateLimiter)
+        with pytest.raises(PoolExhausted) as raised:
+            await limiter.hit("busy", 10, 60)
+        assert outage(raised.value)
+        assert await limiter._fallback.count("busy", 60) == 0
+        for task in blockers:
+            task.cancel()
+        await asyncio.gather(*blockers, return_exceptions=True)
     finally:
         await backends.close()

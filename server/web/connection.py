@@ -31,8 +31,8 @@ from server.services.errors import (
     Unavailable,
 )
 from server.services.messages import messages_after
-from server.store.db import database_unreachable
 from server.web import metrics
+from server.web.security import outage
 
 log = logging.getLogger(__name__)
 CLOSE_SLOW = 1013
@@ -243,9 +243,9 @@ class Connection:
         except (asyncio.CancelledError, Closing, WebSocketDisconnect):
             raise
         except Exception as exc:
-            if database_unreachable(exc):
-                log.warning("database unreachable handling a %s frame (%s)", self.kind,
-                            type(exc).__name__)
+            if outage(exc):
+                log.warning("database unreachable or redis busy handling a %s frame (%s)",
+                            self.kind, type(exc).__name__)
             else:
                 log.exception("unexpected error handling a %s frame", self.kind)
             await self._refuse(Unavailable("something went wrong on the server; try again"), raw)

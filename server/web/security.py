@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from urllib.parse import unquote_plus, urlsplit
 
 from pydantic import BaseModel, ValidationError
+from redis.exceptions import MaxConnectionsError
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -72,13 +73,19 @@ async def read_model(request: Request, model: type[Model]) -> Model:
         raise InvalidInput(f"{where}: {first['msg']}") from None
 
 
+def outage(exc: BaseException) -> bool:
+    """The database is unreachable, or every Redis connection stayed busy for the whole
+    wait: the server cannot serve this now (503 / `unavailable`, a warning), it is not a bug."""
+    return database_unreachable(exc) or isinstance(exc, MaxConnectionsError)
+
+
 async def database_error(request: HTTPConnection, exc: Exception) -> JSONResponse:
     """Starlette exception handler for database (and other connection) errors that reach
     no service mapping: an unreachable database is 503 `unavailable` (a warning, without
     parameters); anything else is a logged server fault, 500."""
     method = request.scope.get("method", "WEBSOCKET")
-    if database_unreachable(exc):
-        log.warning("database unreachable on %s %s (%s)", method, request.url.path,
+    if outage(exc):
+        log.warning("database unreachable or redis busy on %s %s (%s)", method, request.url.path,
                     type(exc).__name__)
         return error_response(Unavailable("the service is temporarily unavailable; try again"))
     log.error("database error on %s %s", method, request.url.path, exc_info=exc)
