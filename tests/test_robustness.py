@@ -142,3 +142,11 @@ async def test_idempotent_resend_is_answered_before_the_rate_limit(
         await resident.send({"type": "message.send", "client_msg_id": new, "text": "uusi"})
         assert (await resident.expect("error", client_msg_id=new))["code"] == "rate_limited"
         await resident.close()
+
+
+def test_sql_parameters_are_never_logged(tmp_path: Path) -> None:
+    from server.store.db import Database
+
+    for url in (f"sqlite+aiosqlite:///{tmp_path / 'x.db'}",
+                "postgresql+asyncpg://nobody@127.0.0.1:1/none"):
+        assert Database(url).engine.sync_engine.hide_parameters is True
