@@ -8,7 +8,11 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
+from typing import Any
 
+import asyncpg
+from redis.exceptions import MaxConnectionsError
+from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -20,13 +24,13 @@ from server.bus.factory import make_backends
 from server.bus.hub import Hub
 from server.config import Settings
 from server.protocol.frames import ConfigChanged, ServerFrame
-from server.services import resident_presence
+from server.services import passwords, resident_presence
 from server.services.context import ServiceContext
 from server.services.lifecycle import sweep_disconnected
 from server.services.service_config import CONFIG_TOPIC
 from server.store.db import Database
 from server.web import health, http_resident, http_staff, http_supervisor, pages
-from server.web.security import SecurityHeaders
+from server.web.security import RefuseControlCharacters, SecurityHeaders, database_error
 from server.web.tasks import TaskRegistry
 
 log = logging.getLogger(__name__)
@@ -86,8 +90,10 @@ async def _sweeper(ctx: ServiceContext) -> None:
 def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        passwords.hashing.configure(settings.password_hash_threads)
         db = Database(settings.async_database_url)
-        backends = make_backends(settings.redis_url)
+        backends = make_backends(settings.redis_url, settings.redis_pool_size,
+                                 settings.redis_pool_timeout_s)
         ctx = ServiceContext(settings=settings, db=db, backends=backends, bot=make_bot(settings))
         hub = Hub(backends.bus)
         await hub.start()
@@ -118,8 +124,14 @@ def create_app(settings: Settings) -> Starlette:
     ]
     middleware = [
         Middleware(SecurityHeaders, secure=not settings.dev),
+        Middleware(RefuseControlCharacters),
         Middleware(CORSMiddleware, allow_origins=settings.allowed_origins,
                    allow_methods=["GET", "POST"], allow_headers=["content-type"],
                    allow_credentials=False),
     ]
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    # Database and Redis-pool errors outside the services' mapping: 503 when it is an outage.
+    handlers: dict[Any, Any] = {cls: database_error for cls in (
+        DBAPIError, OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+        MaxConnectionsError)}
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                     exception_handlers=handlers)

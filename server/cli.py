@@ -12,6 +12,10 @@ from sqlmodel import col
 
 from server.config import ConfigError, Settings, load_settings
 
+# Transport frames above this close the socket with 1009. Protocol frames are at most 16 KiB;
+# compression is off so that a small frame cannot inflate to megabytes before any check.
+WS_MAX_FRAME_BYTES = 64 * 1024
+
 
 def _port(value: str) -> int:
     try:
@@ -98,7 +102,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if settings.dev:
         asyncio.run(_demo_account(settings))
     uvicorn.run(create_app(settings), host=args.host, port=args.port, ws="websockets-sansio",
-                ws_max_size=1024 * 1024, ws_ping_interval=20, ws_ping_timeout=20,
+                ws_max_size=WS_MAX_FRAME_BYTES, ws_per_message_deflate=False,
+                ws_ping_interval=20, ws_ping_timeout=20,
                 access_log=False, log_config=None, proxy_headers=args.proxy_headers,
                 forwarded_allow_ips=args.forwarded_allow_ips, timeout_graceful_shutdown=15,
                 server_header=False)
@@ -112,6 +117,7 @@ async def _demo_account(settings: Settings) -> None:
     from sqlalchemy import update
 
     from server.services import accounts
+    from server.services.passwords import hash_password
     from server.store.db import Database
     from server.store.models import Staff
 
@@ -124,7 +130,7 @@ async def _demo_account(settings: Settings) -> None:
         except accounts.Conflict:
             async with db.write() as session:
                 await session.execute(update(Staff).where(col(Staff.username) == "demo").values(
-                    password_hash=accounts.hash_password(password), active=True))
+                    password_hash=await hash_password(password), active=True))
     finally:
         await db.dispose()
     print(f"\n  Demo staff account (development only): username demo, password {password}\n",

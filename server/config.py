@@ -38,6 +38,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default=f"sqlite:///{DEFAULT_DB_PATH}")
     redis_url: str | None = None
+    redis_pool_size: int = Field(default=64, ge=2, le=10_000)
+    redis_pool_timeout_s: float = Field(default=5.0, gt=0)
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     service_hours: str = "always"
     dev: bool = False
@@ -47,6 +49,7 @@ class Settings(BaseSettings):
     rasa_url: str | None = None
     county_facts: Path | None = None
     bot_timeout_s: float = Field(default=10.0, gt=0)
+    greeting_timeout_s: float = Field(default=2.0, gt=0)
 
     # Limits (see the README's "Limits" table).
     chat_create_per_minute: int = Field(default=30, ge=1)
@@ -55,6 +58,7 @@ class Settings(BaseSettings):
     frame_burst: int = Field(default=40, ge=1)
     abusive_after_errors: int = Field(default=50, ge=1)
     login_failures_per_15min: int = Field(default=10, ge=1)
+    password_hash_threads: int = Field(default=1, ge=1, le=32)
     send_queue_size: int = Field(default=256, ge=8)
     hello_timeout_s: float = Field(default=15.0, gt=0)
 

@@ -8,7 +8,13 @@ from redis.asyncio import Redis
 
 from server.bus.base import Bus, Locks, Presence, RateLimiter
 from server.bus.memory import MemoryBus, MemoryLocks, MemoryPresence, MemoryRateLimiter
-from server.bus.redis import RedisBus, RedisLocks, RedisPresence, RedisRateLimiter
+from server.bus.redis import (
+    RedisBus,
+    RedisLocks,
+    RedisPresence,
+    RedisRateLimiter,
+    WaitingPool,
+)
 
 
 @dataclass
@@ -25,10 +31,15 @@ class Backends:
             await self.redis.aclose()
 
 
-def make_backends(redis_url: str | None) -> Backends:
+def make_backends(redis_url: str | None, pool_size: int = 64,
+                  pool_timeout_s: float = 5.0) -> Backends:
+    """`pool_size` connections at most (NEUVO_REDIS_POOL_SIZE); when all are busy a caller
+    waits up to `pool_timeout_s` for one rather than failing (NEUVO_REDIS_POOL_TIMEOUT_S)."""
     if not redis_url:
         return Backends(MemoryBus(), MemoryRateLimiter(), MemoryPresence(), MemoryLocks())
-    client = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5,
-                            health_check_interval=10)
+    pool = WaitingPool.from_url(redis_url, max_connections=pool_size, timeout=pool_timeout_s,
+                                socket_connect_timeout=2, socket_timeout=5,
+                                health_check_interval=10)
+    client = Redis(connection_pool=pool)
     return Backends(RedisBus(client), RedisRateLimiter(client), RedisPresence(client),
                     RedisLocks(client), redis=client)

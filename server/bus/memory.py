@@ -57,7 +57,9 @@ class MemoryRateLimiter:
         return count if time.monotonic() - start < window_s else 0
 
     async def reset(self, key: str) -> None:
-        self._windows.pop(key, None)
+        """Forget `key` and every key below it (`key:…`), as the Redis limiter does."""
+        for name in [k for k in self._windows if k == key or k.startswith(key + ":")]:
+            del self._windows[name]
 
     def _prune(self, now: float, window_s: int) -> None:
         for key in [k for k, (s, _) in self._windows.items() if now - s >= window_s]:

@@ -13,11 +13,13 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
+from redis.asyncio.connection import BlockingConnectionPool
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import LockError, RedisError
+from redis.exceptions import LockError, MaxConnectionsError, RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from server.bus.base import MessageHandler, ReconnectHandler
@@ -26,6 +28,31 @@ from server.bus.memory import MemoryLocks, MemoryRateLimiter
 log = logging.getLogger(__name__)
 CONTROL_CHANNEL = "control"
 MAX_BACKOFF_S = 5.0
+
+
+class PoolExhausted(MaxConnectionsError):
+    """Every pooled connection stayed busy for the whole wait: Redis is busy, not gone."""
+
+
+class WaitingPool(BlockingConnectionPool):
+    """A bounded pool where a caller waits for a free connection; a wait that times out
+    raises PoolExhausted rather than a plain ConnectionError (which means unreachable)."""
+
+    async def get_connection(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().get_connection(*args, **kwargs)
+        except RedisConnectionError as exc:
+            if isinstance(exc.__cause__, asyncio.TimeoutError):
+                raise PoolExhausted("no free redis connection in the pool") from exc
+            raise
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Fall back to this process only when Redis cannot be reached (refused, reset, timed
+    out) — never because the pool was busy: then the shared state must still be used."""
+    if isinstance(exc, MaxConnectionsError):
+        return False
+    return isinstance(exc, RedisConnectionError | RedisTimeoutError | OSError)
 
 
 class RedisBus:
@@ -146,6 +173,8 @@ class RedisRateLimiter:
                 pipe.expire(name, window_s + 1)
                 count, _ = await pipe.execute()
         except (RedisError, OSError) as exc:
+            if not unreachable(exc):
+                raise
             log.warning("rate limit counted in memory, redis unavailable (%s)", type(exc).__name__)
             return await self._fallback.hit(key, limit, window_s)
         return int(count) <= limit
@@ -154,11 +183,15 @@ class RedisRateLimiter:
         window = int(time.time() // window_s)
         try:
             value = await self._client.get(f"{self._prefix}{key}:{window}")
-        except (RedisError, OSError):
+        except (RedisError, OSError) as exc:
+            if not unreachable(exc):
+                raise
             return await self._fallback.count(key, window_s)
         return max(int(value or 0), await self._fallback.count(key, window_s))
 
     async def reset(self, key: str) -> None:
+        """Forget `key` and every key below it (`key:…`)."""
+        await self._fallback.reset(key)
         async for name in self._client.scan_iter(match=f"{self._prefix}{key}:*"):
             await self._client.delete(name)
 
@@ -219,6 +252,8 @@ class RedisLocks:
         try:
             acquired: bool | None = await lock.acquire()
         except (RedisError, OSError) as exc:
+            if not unreachable(exc):
+                raise
             log.warning("process-local lock, redis unavailable (%s)", type(exc).__name__)
             acquired = None
         if acquired is None:

@@ -156,6 +156,7 @@ export const ADMIN_STRINGS = {
     audit_reassign: "Esihenkilön siirto",
     audit_exported: "Tallensi keskustelun",
     audit_consulted: "Konsultoi",
+    audit_login_locked: "Kirjautuminen estetty: liian monta väärää salasanaa",
   },
   sv: {
     sup_sections: "Delar av förmannavyn",
@@ -312,6 +313,7 @@ export const ADMIN_STRINGS = {
     audit_reassign: "Förmannens flytt",
     audit_exported: "Sparade chatten",
     audit_consulted: "Konsulterade",
+    audit_login_locked: "Inloggningen spärrad: för många fel lösenord",
   },
   en: {
     sup_sections: "Parts of the supervisor view",
@@ -468,5 +470,6 @@ export const ADMIN_STRINGS = {
     audit_reassign: "Reassigned by a supervisor",
     audit_exported: "Exported the transcript",
     audit_consulted: "Consulted",
+    audit_login_locked: "Login blocked: too many wrong passwords",
   },
 };

@@ -10,12 +10,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from server.protocol.checks import MAX_INT, SafeStr
 from server.protocol.frames import MAX_TEXT_CHARS, Outcome
 
 ClientMsgId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-Id = Annotated[str, Field(min_length=1, max_length=64)]
+Id = Annotated[SafeStr, Field(min_length=1, max_length=64)]
 # Length is checked by the service (too_large), not here (invalid_frame).
-Text = Annotated[str, Field(min_length=1)]
+Text = Annotated[SafeStr, Field(min_length=1)]
+Seq = Annotated[int, Field(ge=1, le=MAX_INT)]
 
 
 class ClientFrame(BaseModel):
@@ -26,8 +28,8 @@ class ClientFrame(BaseModel):
 class Hello(ClientFrame):
     type: Literal["hello"]
     chat_id: Id
-    token: Annotated[str, Field(min_length=1, max_length=256)]
-    last_seq: Annotated[int, Field(ge=0)] = 0
+    token: Annotated[SafeStr, Field(min_length=1, max_length=256)]
+    last_seq: Annotated[int, Field(ge=0, le=MAX_INT)] = 0
 
 
 class ResidentMessageSend(ClientFrame):
@@ -43,7 +45,7 @@ class ResidentTyping(ClientFrame):
 
 class ResidentRead(ClientFrame):
     type: Literal["read"]
-    seq: Annotated[int, Field(ge=1)]
+    seq: Seq
 
 
 class HandoffRequest(ClientFrame):
@@ -57,7 +59,7 @@ class ResidentChatClose(ClientFrame):
 class FeedbackSubmit(ClientFrame):
     type: Literal["feedback.submit"]
     score: Annotated[int, Field(ge=1, le=5)]
-    comment: Annotated[str, Field(max_length=2000)] | None = None
+    comment: Annotated[SafeStr, Field(max_length=2000)] | None = None
 
 
 class Ping(ClientFrame):
@@ -102,21 +104,21 @@ class StaffTyping(ClientFrame):
 class StaffRead(ClientFrame):
     type: Literal["read"]
     chat_id: Id
-    seq: Annotated[int, Field(ge=1)]
+    seq: Seq
 
 
 class ChatTransfer(ClientFrame):
     type: Literal["chat.transfer"]
     chat_id: Id
     # A colleague's username, or "queue" to put the chat back in the queue.
-    to: Annotated[str, Field(min_length=1, max_length=64)]
-    note: Annotated[str, Field(max_length=MAX_TEXT_CHARS)] | None = None
+    to: Annotated[SafeStr, Field(min_length=1, max_length=64)]
+    note: Annotated[SafeStr, Field(max_length=MAX_TEXT_CHARS)] | None = None
 
 
 class CloseTags(ClientFrame):
-    topics: Annotated[list[Annotated[str, Field(max_length=64)]], Field(min_length=1, max_length=10)]
+    topics: Annotated[list[Annotated[SafeStr, Field(max_length=64)]], Field(min_length=1, max_length=10)]
     outcome: Outcome
-    referred_to: Annotated[str, Field(max_length=200)] | None = None
+    referred_to: Annotated[SafeStr, Field(max_length=200)] | None = None
 
 
 class StaffChatClose(ClientFrame):
@@ -130,7 +132,7 @@ class ChatReassign(ClientFrame):
 
     type: Literal["chat.reassign"]
     chat_id: Id
-    to: Annotated[str, Field(min_length=1, max_length=64)]
+    to: Annotated[SafeStr, Field(min_length=1, max_length=64)]
 
 
 StaffFrame = Annotated[

@@ -9,21 +9,21 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from server.protocol.frames import SessionRevoked, StaffChanged
+from server.services import login_guard, passwords
 from server.services.context import ServiceContext, staff_topic
 from server.services.errors import (
     Conflict,
     Forbidden,
     InvalidInput,
     NotFound,
-    RateLimited,
     Unauthorized,
 )
+from server.services.passwords import hash_password
 from server.store.db import Database
 from server.store.models import Staff, StaffSession, aware
 
@@ -32,9 +32,6 @@ ROLES = ("staff", "supervisor", "editor", "admin")
 CHAT_ROLES = ("staff", "supervisor")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verified against when the username is unknown, so timing does not reveal accounts.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
 
 
 @dataclass(frozen=True)
@@ -42,10 +39,6 @@ class LoginResult:
     session_token: str
     csrf_token: str
     staff: Staff
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
 
 
 def _hash_token(token: str) -> str:
@@ -73,15 +66,20 @@ async def add_staff(db: Database, username: str, password: str, roles: list[str]
                     languages: list[str] | None = None) -> Staff:
     languages = languages or ["fi"]
     validate_account(username, password, roles, display_name, capacity, languages)
-    async with db.write() as session:
-        exists = (await session.execute(
-            select(col(Staff.id)).where(col(Staff.username) == username))).scalar_one_or_none()
-        if exists is not None:
-            raise Conflict(f"username {username!r} is taken")
-        staff = Staff(id=uuid.uuid4().hex, username=username, display_name=display_name.strip(),
-                      password_hash=_hasher.hash(password), roles=",".join(roles),
-                      capacity=capacity, languages=",".join(languages))
-        session.add(staff)
+    password_hash = await hash_password(password)
+    try:
+        async with db.write() as session:
+            exists = (await session.execute(
+                select(col(Staff.id)).where(col(Staff.username) == username))).scalar_one_or_none()
+            if exists is not None:
+                raise Conflict(f"username {username!r} is taken")
+            staff = Staff(id=uuid.uuid4().hex, username=username,
+                          display_name=display_name.strip(), password_hash=password_hash,
+                          roles=",".join(roles), capacity=capacity, languages=",".join(languages))
+            session.add(staff)
+    except IntegrityError:
+        # Created at the same moment by another process (e.g. two dev servers starting).
+        raise Conflict(f"username {username!r} is taken") from None
     return staff
 
 
@@ -103,41 +101,28 @@ async def deactivate_and_disconnect(ctx: ServiceContext, username: str) -> Staff
 
 
 async def login(ctx: ServiceContext, username: str, password: str, address_key: str) -> LoginResult:
-    """Check credentials; too many failures per account or per address lock out 15 minutes."""
-    limit = ctx.settings.login_failures_per_15min
-    limiter = ctx.backends.limiter
-    keys = ((f"login-fail-user:{username.lower()}", limit),
-            (f"login-fail-addr:{address_key}", limit * 5))
-    for key, most in keys:
-        if await limiter.count(key, 900) >= most:
-            raise RateLimited("too many failed logins; wait 15 minutes and try again")
+    """Check credentials, throttled per account and client address (see login_guard)."""
+    await login_guard.check(ctx, username, address_key)
     async with ctx.db.read() as session:
         staff = (await session.execute(
             select(Staff).where(col(Staff.username) == username.lower()))).scalar_one_or_none()
-    if not _verify(staff, password):
-        for key, most in keys:
-            await limiter.hit(key, most, 900)
+    matches = await passwords.verify(staff.password_hash if staff else None, password)
+    if staff is None or not matches or not staff.active:
+        await login_guard.failed(ctx, username, address_key, staff)
         raise Unauthorized("wrong username or password")
-    assert staff is not None
     return await _new_session(ctx, staff, password)
-
-
-def _verify(staff: Staff | None, password: str) -> bool:
-    try:
-        _hasher.verify(staff.password_hash if staff else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        return False
-    return staff is not None and staff.active
 
 
 async def _new_session(ctx: ServiceContext, staff: Staff, password: str) -> LoginResult:
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     now = ctx.clock()
+    rehashed = (await hash_password(password)
+                if passwords.needs_rehash(staff.password_hash) else None)
     async with ctx.db.write() as session:
         await session.execute(delete(StaffSession).where(col(StaffSession.expires_at) < now))
-        if _hasher.check_needs_rehash(staff.password_hash):
+        if rehashed is not None:
             await session.execute(update(Staff).where(col(Staff.id) == staff.id).values(
-                password_hash=_hasher.hash(password)))
+                password_hash=rehashed))
         session.add(StaffSession(
             token_hash=_hash_token(token), staff_id=staff.id, csrf_token=csrf, created_at=now,
             expires_at=now + timedelta(hours=ctx.settings.session_ttl_hours)))
@@ -240,10 +225,12 @@ async def reset_password(ctx: ServiceContext, actor: Staff, username: str, passw
     check_admin_rule(actor, [], staff)
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"password must be at least {MIN_PASSWORD} characters")
+    password_hash = await hash_password(password)
     async with ctx.db.write() as session:
         await session.execute(update(Staff).where(col(Staff.id) == staff.id).values(
-            password_hash=_hasher.hash(password)))
+            password_hash=password_hash))
         await session.execute(delete(StaffSession).where(col(StaffSession.staff_id) == staff.id))
+    await login_guard.clear(ctx, staff.username)
     await ctx.publish(staff_topic(staff.id), SessionRevoked(staff_id=staff.id))
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import logging
 import secrets
 import uuid
 
@@ -17,6 +19,7 @@ from server.services.errors import Conflict, InvalidInput, NotFound, RateLimited
 from server.services.messages import post_message
 from server.store.models import Chat, Feedback
 
+log = logging.getLogger(__name__)
 LANGS = ("fi", "sv", "en")
 
 
@@ -52,9 +55,19 @@ async def create_chat(ctx: ServiceContext, lang: str, municipality: str | None,
 
 
 async def greet(ctx: ServiceContext, chat: Chat) -> None:
+    """Post the bot's opening turn. Chat creation never waits long on the bot: after
+    NEUVO_GREETING_TIMEOUT_S (at most the bot timeout) or on an error, a fixed greeting
+    with the "talk to a person" button is posted instead."""
+    from bot.minimal import MinimalBot
     from server.services.bot_turns import bot_context
 
-    turn = await ctx.bot.greet(await bot_context(ctx, chat))
+    bot_ctx = await bot_context(ctx, chat)
+    limit = min(ctx.settings.greeting_timeout_s, ctx.settings.bot_timeout_s)
+    try:
+        turn = await asyncio.wait_for(ctx.bot.greet(bot_ctx), limit)
+    except Exception as exc:  # the bot must never block or break chat creation
+        log.warning("bot greeting failed (%s); fixed greeting", type(exc).__name__)
+        turn = await MinimalBot().greet(bot_ctx)
     for reply in turn.replies:
         buttons = [Button(title=b.title, payload=b.payload) for b in reply.buttons]
         await post_message(ctx, chat.id, "bot", reply.text, buttons=buttons)

@@ -11,7 +11,7 @@ from sqlmodel import col
 
 from server.protocol.frames import MAX_TEXT_CHARS, Button, MessageCreated
 from server.services.context import ServiceContext, chat_topic
-from server.services.errors import ChatClosed, Conflict, NotFound, TooLarge
+from server.services.errors import ChatClosed, Conflict, NotFound, RateLimited, TooLarge
 from server.store.models import Chat, Message, aware
 
 
@@ -51,14 +51,20 @@ def _same_or_conflict(found: Message, text: str) -> MessageCreated:
 async def post_message(
     ctx: ServiceContext, chat_id: str, author: str, text: str, *,
     client_msg_id: str | None = None, author_name: str | None = None,
-    buttons: Sequence[Button] = (), allow_closed: bool = False,
+    buttons: Sequence[Button] = (), allow_closed: bool = False, per_minute: int | None = None,
 ) -> tuple[MessageCreated, bool]:
     """Store a message and publish it. Returns (frame, created); created is False for an
-    idempotent retry of a message already stored with the same client_msg_id."""
+    idempotent retry of a message already stored with the same client_msg_id. With
+    `per_minute`, new messages of the chat are rate limited; a retry of a stored message is
+    answered before the limiter (it costs nothing and must get its ack)."""
     if client_msg_id is not None:
         found = await _existing(ctx, chat_id, client_msg_id)
         if found is not None:
             return _same_or_conflict(found, text), False
+    if per_minute is not None and not await ctx.backends.limiter.hit(
+            f"msg:{chat_id}", per_minute, 60):
+        raise RateLimited("too many messages; wait a moment", chat_id=chat_id,
+                          client_msg_id=client_msg_id)
     try:
         message = await _insert(ctx, chat_id, author, text, client_msg_id, author_name,
                                 buttons, allow_closed)

@@ -10,7 +10,6 @@ resumes from its last seq when it comes back.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
@@ -21,6 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from server.bus.hub import Hub
+from server.protocol.checks import parse_json
 from server.protocol.frames import MAX_FRAME_BYTES, ErrorFrame, MessageCreated, ServerFrame, encode
 from server.services.context import ServiceContext
 from server.services.errors import (
@@ -32,6 +32,7 @@ from server.services.errors import (
 )
 from server.services.messages import messages_after
 from server.web import metrics
+from server.web.security import outage
 
 log = logging.getLogger(__name__)
 CLOSE_SLOW = 1013
@@ -238,18 +239,19 @@ class Connection:
             frame = self._validate(raw)
             await self.dispatch(frame)
         except ServiceError as exc:
-            self._refuse(exc, raw)
+            await self._refuse(exc, raw)
         except (asyncio.CancelledError, Closing, WebSocketDisconnect):
             raise
-        except Exception:
-            log.exception("unexpected error handling a %s frame", self.kind)
-            self._refuse(Unavailable("something went wrong on the server; try again"), raw)
+        except Exception as exc:
+            if outage(exc):
+                log.warning("database unreachable or redis busy handling a %s frame (%s)",
+                            self.kind, type(exc).__name__)
+            else:
+                log.exception("unexpected error handling a %s frame", self.kind)
+            await self._refuse(Unavailable("something went wrong on the server; try again"), raw)
 
     def _parse_json(self, text: str) -> dict[str, Any]:
-        try:
-            data = json.loads(text)
-        except ValueError:
-            raise InvalidInput("frame is not valid JSON") from None
+        data = parse_json(text, "frame")
         if not isinstance(data, dict):
             raise InvalidInput("frame must be a JSON object")
         if not isinstance(data.get("type"), str):
@@ -266,7 +268,7 @@ class Connection:
             where = ".".join(str(p) for p in first["loc"][1:]) or "frame"
             raise InvalidInput(f"{where}: {first['msg']}") from None
 
-    def _refuse(self, exc: ServiceError, raw: dict[str, Any]) -> None:
+    async def _refuse(self, exc: ServiceError, raw: dict[str, Any]) -> None:
         metrics.FRAME_ERRORS.labels(self.kind, exc.code).inc()
         echo = {k: raw.get(k) if isinstance(raw.get(k), str) else None
                 for k in ("client_msg_id", "chat_id")}

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from server.protocol.checks import SafeStr
 from server.services import chats, presence, service_config
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput
@@ -19,7 +20,7 @@ from server.web.security import client_address, handles_errors, read_model
 class CreateChat(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     lang: Literal["fi", "sv", "en"]
-    municipality: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    municipality: Annotated[SafeStr, Field(min_length=1, max_length=100)] | None = None
 
 
 def _ctx(request: Request) -> ServiceContext:

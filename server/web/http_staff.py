@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
+from server.protocol.checks import SafeStr
 from server.protocol.frames import ConsultThreadItem
 from server.services import (
     accounts,
@@ -34,7 +35,7 @@ CHAT_ROLES = accounts.CHAT_ROLES
 
 class Login(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    username: Annotated[str, Field(min_length=1, max_length=64)]
+    username: Annotated[SafeStr, Field(min_length=1, max_length=64)]
     password: Annotated[str, Field(min_length=1, max_length=1024)]
 
 
@@ -94,18 +95,18 @@ async def logout(request: Request) -> Response:
 
 class DisplayName(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    display_name: Annotated[str, Field(min_length=1, max_length=100)]
+    display_name: Annotated[SafeStr, Field(min_length=1, max_length=100)]
 
 
 class ConsultStart(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    chat_id: Annotated[str, Field(min_length=1, max_length=64)]
-    text: Annotated[str, Field(min_length=1, max_length=consult.MAX_TEXT)]
+    chat_id: Annotated[SafeStr, Field(min_length=1, max_length=64)]
+    text: Annotated[SafeStr, Field(min_length=1, max_length=consult.MAX_TEXT)]
 
 
 class ConsultReplyBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    text: Annotated[str, Field(min_length=1, max_length=consult.MAX_TEXT)]
+    text: Annotated[SafeStr, Field(min_length=1, max_length=consult.MAX_TEXT)]
 
 
 @handles_errors

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from server.protocol.checks import SafeStr, safe_param
 from server.services import accounts, canned, feedback, lifecycle, overview, queue, service_config
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput
@@ -20,7 +21,7 @@ from server.web.http_staff import account_json, require
 from server.web.security import handles_errors, read_model
 
 SUPERVISOR = "supervisor"
-Username = Annotated[str, Field(min_length=1, max_length=64)]
+Username = Annotated[SafeStr, Field(min_length=1, max_length=64)]
 Role = Literal["staff", "supervisor", "editor", "admin"]
 LangCode = Literal["fi", "sv", "en"]
 
@@ -31,12 +32,12 @@ class Strict(BaseModel):
 
 class Reassign(Strict):
     to: Username
-    note: Annotated[str, Field(max_length=4000)] | None = None
+    note: Annotated[SafeStr, Field(max_length=4000)] | None = None
 
 
 class NewStaff(Strict):
     username: Username
-    display_name: Annotated[str, Field(min_length=1, max_length=100)]
+    display_name: Annotated[SafeStr, Field(min_length=1, max_length=100)]
     password: Annotated[str, Field(min_length=1, max_length=1024)]
     roles: Annotated[list[Role], Field(min_length=1, max_length=4)]
     capacity: Annotated[int, Field(ge=1, le=50)] = 3
@@ -44,7 +45,7 @@ class NewStaff(Strict):
 
 
 class StaffChange(Strict):
-    display_name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    display_name: Annotated[SafeStr, Field(min_length=1, max_length=100)] | None = None
     roles: Annotated[list[Role], Field(min_length=1, max_length=4)] | None = None
     capacity: Annotated[int, Field(ge=1, le=50)] | None = None
     languages: Annotated[list[LangCode], Field(min_length=1, max_length=3)] | None = None
@@ -57,8 +58,8 @@ class NewPassword(Strict):
 
 class CannedBody(Strict):
     lang: LangCode
-    title: Annotated[str, Field(min_length=1, max_length=canned.MAX_TITLE)]
-    text: Annotated[str, Field(min_length=1, max_length=canned.MAX_TEXT)]
+    title: Annotated[SafeStr, Field(min_length=1, max_length=canned.MAX_TITLE)]
+    text: Annotated[SafeStr, Field(min_length=1, max_length=canned.MAX_TEXT)]
 
 
 class HoursBody(BaseModel):
@@ -70,7 +71,7 @@ class HoursBody(BaseModel):
     exceptions: list[Any] | None = None
 
 
-Announcement = Annotated[str, Field(max_length=service_config.MAX_ANNOUNCEMENT)] | None
+Announcement = Annotated[SafeStr, Field(max_length=service_config.MAX_ANNOUNCEMENT)] | None
 
 
 class AnnouncementBody(Strict):
@@ -249,10 +250,12 @@ async def audit_log(request: Request) -> Response:
             .order_by(col(AuditEntry.id).desc()).limit(limit))
     if before is not None:
         stmt = stmt.where(col(AuditEntry.id) < before)
-    if params.get("chat_id"):
-        stmt = stmt.where(col(AuditEntry.chat_id) == params["chat_id"][:64])
-    if params.get("username"):
-        stmt = stmt.where(col(Staff.username) == params["username"][:64])
+    chat_id = safe_param(params.get("chat_id"), "chat_id")
+    username = safe_param(params.get("username"), "username")
+    if chat_id:
+        stmt = stmt.where(col(AuditEntry.chat_id) == chat_id)
+    if username:
+        stmt = stmt.where(col(Staff.username) == username)
     async with ctx.db.read() as session:
         rows = (await session.execute(stmt)).all()
     items = [{"id": entry.id, "at": aware(entry.at).isoformat(),  # type: ignore[union-attr]

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import json
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 from pydantic import BaseModel, ValidationError
+from redis.exceptions import MaxConnectionsError
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.config import Settings
-from server.services.errors import ServiceError
+from server.protocol.checks import clean_text, parse_json
+from server.services.errors import InvalidInput, ServiceError, Unavailable
+from server.store.db import database_unreachable
 
+log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -49,7 +53,7 @@ def error_response(exc: ServiceError) -> JSONResponse:
 
 
 async def read_model(request: Request, model: type[Model]) -> Model:
-    from server.services.errors import InvalidInput, TooLarge
+    from server.services.errors import TooLarge
 
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise InvalidInput("send the body as application/json")
@@ -58,10 +62,7 @@ async def read_model(request: Request, model: type[Model]) -> Model:
         body += chunk
         if len(body) > MAX_BODY_BYTES:
             raise TooLarge(f"request body is larger than {MAX_BODY_BYTES // 1024} KiB")
-    try:
-        data = json.loads(body or b"null")
-    except ValueError:
-        raise InvalidInput("body is not valid JSON") from None
+    data = parse_json(body or b"null", "body")
     if not isinstance(data, dict):
         raise InvalidInput("body must be a JSON object")
     try:
@@ -70,6 +71,26 @@ async def read_model(request: Request, model: type[Model]) -> Model:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "body"
         raise InvalidInput(f"{where}: {first['msg']}") from None
+
+
+def outage(exc: BaseException) -> bool:
+    """The database is unreachable, or every Redis connection stayed busy for the whole
+    wait: the server cannot serve this now (503 / `unavailable`, a warning), it is not a bug."""
+    return database_unreachable(exc) or isinstance(exc, MaxConnectionsError)
+
+
+async def database_error(request: HTTPConnection, exc: Exception) -> JSONResponse:
+    """Starlette exception handler for database (and other connection) errors that reach
+    no service mapping: an unreachable database is 503 `unavailable` (a warning, without
+    parameters); anything else is a logged server fault, 500."""
+    method = request.scope.get("method", "WEBSOCKET")
+    if outage(exc):
+        log.warning("database unreachable or redis busy on %s %s (%s)", method, request.url.path,
+                    type(exc).__name__)
+        return error_response(Unavailable("the service is temporarily unavailable; try again"))
+    log.error("database error on %s %s", method, request.url.path, exc_info=exc)
+    return JSONResponse({"error": "unavailable", "message": "something went wrong; try again"},
+                        status_code=500)
 
 
 def handles_errors(
@@ -83,6 +104,24 @@ def handles_errors(
 
     wrapped.__name__ = endpoint.__name__
     return wrapped
+
+
+class RefuseControlCharacters:
+    """Pure ASGI middleware: a path or query string with control characters (e.g. %00) gets
+    422 before any handler can put it into a database query."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            query = unquote_plus(scope.get("query_string", b"").decode("latin-1"))
+            if not clean_text(scope["path"]) or not clean_text(query):
+                response = error_response(InvalidInput(
+                    "control characters are not allowed in the path or query"))
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class SecurityHeaders:
