@@ -201,6 +201,12 @@ async def test_default_canned_replies_exist_in_three_languages(server: ServerPro
     async with api(server, create_staff(server, unique("s"))) as a:
         items = (await a.ok("GET", "/api/v1/staff/canned"))["items"]
     assert {i["lang"] for i in items} >= {"fi", "sv", "en"}
+    # Since 28 June 2025 a text message to 112 needs no registration (migration 0004).
+    emergency = [i["text"] for i in items if "112" in i["text"]]
+    assert len(emergency) == 3
+    assert all(any(word in t for word in ("tekstaa", "sms:a", "text the")) for t in emergency)
+    outdated = ("rekisteröitymisen)", "registrering i förväg", "registration in advance")
+    assert not any(word in text for text in emergency for word in outdated), emergency
 
 
 async def test_consultation_is_anonymised_broadcast_replied_and_audited(
