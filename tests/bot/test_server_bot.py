@@ -77,7 +77,9 @@ BAD_INPUT = {
     "emoji only": "🙂🙂😢🙏",
     "mixed languages": "hej moi hello, tarviin apua med hyran please",
     "html and script": "<script>alert('x')</script><b>toimeentulotuki</b>",
-    "control characters": "hei\x07\x1b[31m\u202e\ufeff\u200b apua",
+    # C0/C1 control characters are refused at the edge (invalid_frame, tests/test_robustness.py);
+    # bidi overrides and zero-width characters reach the bot, which drops them.
+    "bidi and zero-width": "hei\u202e\ufeff\u200b apua",
 }
 
 
@@ -143,5 +145,6 @@ async def test_talk_to_a_person_is_announced_once(open_server: ServerProcess) ->
     messages = await _transcript(open_server, resident)
     after = [m for m in messages if m["seq"] > 2]  # greeting, the button payload
     assert [m["author"] for m in after] == ["bot"]  # no second, system "queued" message
-    assert "työntekijälle" in after[0]["text"]
+    # Nobody is logged in on this server: the bot says so honestly, and still queues.
+    assert "kukaan työntekijä ei ole" in after[0]["text"], after[0]["text"]
     await resident.close()
