@@ -134,8 +134,11 @@ export class ResidentClient {
     if (this.ready && this.controls.length === 0) this.stop();
   }
 
-  send(text, shown = text) {
-    const entry = { client_msg_id: newMessageId(), text, shown };
+  send(rawText, shown = rawText) {
+    // The server refuses control characters (invalid_frame); pasted ones (form feeds, escape
+    // codes from other programs) become spaces so the message is never lost.
+    const text = withoutControlCharacters(rawText);
+    const entry = { client_msg_id: newMessageId(), text, shown: withoutControlCharacters(shown) };
     this.chat.outbox.push(entry);
     this.cb.changed();
     if (this.ready) this.raw({ type: "message.send", client_msg_id: entry.client_msg_id, text });
@@ -206,3 +209,10 @@ const HANDLERS = {
     client.cb.frame(frame);
   },
 };
+
+// C0 controls except tab and line breaks, DEL and C1 controls.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+export function withoutControlCharacters(text) {
+  return String(text).replace(CONTROL, " ");
+}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from playwright.async_api import Page, expect
 
 from tests.helpers import ServerProcess
-from tests.widget.widget_helpers import messages, open_chat, open_host_page, start_chat
+from tests.widget.widget_helpers import messages, open_chat, open_host_page, send, start_chat
 
 ENDED = {"fi": "Keskustelu päättyi.", "sv": "Chatten har avslutats.", "en": "The chat has ended."}
 
@@ -31,3 +31,16 @@ def test_the_end_notice_is_neutral_in_every_language() -> None:
 
     for lang, expected in ENDED.items():
         assert texts.text("closed_by_resident", lang) == expected
+
+
+async def test_pasted_control_characters_become_spaces_and_the_message_is_sent(
+        page: Page, server: ServerProcess) -> None:
+    """The server refuses control characters (invalid_frame); a resident who pastes text with
+    a form feed or an escape code from another program still gets the message through."""
+    await open_host_page(page, server)
+    frame = await open_chat(page)
+    await start_chat(frame)
+    await send(frame, "vuokra\x0crästissä\x1b[0m ja apua")
+    sent = messages(frame, "resident").last
+    await expect(sent).to_contain_text("vuokra rästissä [0m ja apua")
+    await expect(messages(frame, "bot").nth(1)).to_be_visible()
