@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -20,6 +21,7 @@ from server.web.connection import Closing, Connection, Control
 from server.web.tasks import TaskRegistry
 
 CLOSE_UNAUTHORIZED = 4401
+log = logging.getLogger(__name__)
 
 
 class ResidentConnection(Connection):
@@ -43,8 +45,12 @@ class ResidentConnection(Connection):
             self.stop(CLOSE_UNAUTHORIZED, "no hello")
 
     async def on_closed(self) -> None:
-        if self.chat is not None:
+        if self.chat is None:
+            return
+        try:
             await resident_presence.resident_disconnected(self.ctx, self.chat.id)
+        except Exception as exc:  # e.g. the database is down: the sweeper's heartbeat heals it
+            log.warning("could not record a resident leaving (%s)", type(exc).__name__)
 
     def handlers(self) -> dict[str, Callable[[Any], Awaitable[None]]]:
         if self.chat is None:
