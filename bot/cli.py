@@ -64,17 +64,16 @@ def _fail(message: str) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from bot.embedded import _cache_path, load_engine
+    from bot.embedded import cache_path, load_engine, write_cache
 
     started = time.perf_counter()
     try:
         engine = load_engine(args.project, use_cache=False)
     except ProjectError as exc:
         return _fail(f"content has errors (run `neuvo bot validate`):\n{exc}")
-    from bot.embedded import _write_cache
 
-    path = _cache_path(args.project)
-    _write_cache(path, engine)
+    path = cache_path(args.project)
+    write_cache(path, engine)
     print(f"trained on {len(engine.project.examples)} examples, {len(engine.classifier.classes)} intents "
           f"in {time.perf_counter() - started:.2f} s; model cached at {path}")
     return 0

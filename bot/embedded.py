@@ -28,22 +28,27 @@ log = logging.getLogger(__name__)
 ENGINE_VERSION = "3"  # bump when the pickled engine changes shape
 
 
-def cache_dir() -> Path:
-    explicit = os.environ.get("NEUVO_BOT_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
+def cache_dir(explicit: Path | None = None) -> Path:
+    """Where trained models are cached: `explicit` (the server passes NEUVO_BOT_CACHE_DIR from
+    its settings), else NEUVO_BOT_CACHE_DIR for the standalone bot tools, else the XDG cache."""
+    if explicit is not None:
+        return explicit
+    named = os.environ.get("NEUVO_BOT_CACHE_DIR")
+    if named:
+        return Path(named)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "neuvo" / "bot-models"
 
 
-def _cache_path(root: Path) -> Path:
+def cache_path(root: Path, directory: Path | None = None) -> Path:
     key = f"{content_hash(root)}-e{ENGINE_VERSION}-sk{sklearn.__version__}"
-    return cache_dir() / f"model-{key}.pkl"
+    return cache_dir(directory) / f"model-{key}.pkl"
 
 
-def load_engine(root: Path = DEFAULT_PROJECT, use_cache: bool = True) -> Engine:
+def load_engine(root: Path = DEFAULT_PROJECT, use_cache: bool = True,
+                directory: Path | None = None) -> Engine:
     """The trained engine for the project at `root` (cached model if the content is unchanged)."""
-    path = _cache_path(root)
+    path = cache_path(root, directory)
     if use_cache and path.exists():
         try:
             with path.open("rb") as fh:
@@ -55,11 +60,11 @@ def load_engine(root: Path = DEFAULT_PROJECT, use_cache: bool = True) -> Engine:
             log.warning("bot model cache unreadable (%s); retraining", type(exc).__name__)
     engine = Engine.train(load_project(root))
     if use_cache:
-        _write_cache(path, engine)
+        write_cache(path, engine)
     return engine
 
 
-def _write_cache(path: Path, engine: Engine) -> None:
+def write_cache(path: Path, engine: Engine) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as fh:
@@ -73,23 +78,27 @@ class EmbeddedBot:
     """Implements bot.api.Bot. Stateless per chat: the server passes the fallback streak."""
 
     def __init__(self, root: Path = DEFAULT_PROJECT, engine: Engine | None = None,
-                 facts: dict[str, str] | None = None, use_cache: bool = True) -> None:
+                 facts: dict[str, str] | None = None, use_cache: bool = True,
+                 cache_directory: Path | None = None) -> None:
         self._root = root
         self._engine = engine
         self._facts = dict(facts or {})
         self._use_cache = use_cache
+        self._cache_directory = cache_directory
         self._lock = threading.Lock()
 
     @classmethod
-    def from_project(cls, root: Path = DEFAULT_PROJECT, facts: dict[str, str] | None = None) -> EmbeddedBot:
-        return cls(root=root, facts=facts)
+    def from_project(cls, root: Path = DEFAULT_PROJECT, facts: dict[str, str] | None = None,
+                     cache_directory: Path | None = None) -> EmbeddedBot:
+        return cls(root=root, facts=facts, cache_directory=cache_directory)
 
     def engine(self) -> Engine:
         """Load or train once (thread-safe); blocking, so call it off the event loop."""
         if self._engine is None:
             with self._lock:
                 if self._engine is None:
-                    self._engine = load_engine(self._root, self._use_cache)
+                    self._engine = load_engine(self._root, self._use_cache,
+                                               self._cache_directory)
         return self._engine
 
     async def warm_up(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from bot.api import Bot
@@ -19,20 +18,22 @@ def read_county_facts(path: Path) -> dict[str, str]:
     return read_facts_file(path, frozenset(load_facts(DEFAULT_PROJECT).configured))
 
 
-def make_bot(kind: str, rasa_url: str | None, facts: dict[str, str]) -> Bot:
-    """"embedded" (in-process, default) or "rasa" (a Rasa server at `rasa_url`).
+def make_bot(kind: str, rasa_url: str | None, facts: dict[str, str], *,
+             rasa_timeout: float = 5.0, rasa_token: str | None = None,
+             cache_directory: Path | None = None) -> Bot:
+    """"embedded" (in-process, default) or "rasa" (a Rasa server at `rasa_url`). The server
+    passes the NEUVO_* settings it has validated (the bot never reads the environment for them).
 
     Raises ValueError with a clear message on bad configuration.
     """
     if kind == "embedded":
         from bot.embedded import EmbeddedBot
 
-        return EmbeddedBot.from_project(facts=facts)
+        return EmbeddedBot.from_project(facts=facts, cache_directory=cache_directory)
     if kind == "rasa":
         if not rasa_url:
             raise ValueError("NEUVO_BOT=rasa needs NEUVO_RASA_URL, e.g. http://127.0.0.1:5005")
         from bot.rasa_bot import RasaBot
 
-        timeout = float(os.environ.get("NEUVO_RASA_TIMEOUT", "5"))
-        return RasaBot(rasa_url, timeout=timeout, facts=facts, token=os.environ.get("NEUVO_RASA_TOKEN"))
+        return RasaBot(rasa_url, timeout=rasa_timeout, facts=facts, token=rasa_token)
     raise ValueError(f"unknown bot runtime {kind!r}; expected one of: {', '.join(KINDS)}")

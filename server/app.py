@@ -49,7 +49,10 @@ def make_bot(settings: Settings) -> Bot:
     from bot.embedded import EmbeddedBot
     from bot.runtime import make_bot as make_runtime
 
-    bot = make_runtime(settings.bot, settings.rasa_url, settings.facts)
+    token = settings.rasa_token.get_secret_value() if settings.rasa_token else None
+    bot = make_runtime(settings.bot, settings.rasa_url, settings.facts,
+                       rasa_timeout=settings.rasa_timeout, rasa_token=token,
+                       cache_directory=settings.bot_cache_dir)
     if isinstance(bot, EmbeddedBot):
         started = time.monotonic()
         bot.engine()

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     public_url: str | None = None
     bot: Literal["embedded", "minimal", "rasa"] = "embedded"
     rasa_url: str | None = None
+    rasa_timeout: float = Field(default=5.0, gt=0, le=120)
+    rasa_token: SecretStr | None = None
+    bot_cache_dir: Path | None = None
     county_facts: Path | None = None
     bot_timeout_s: float = Field(default=10.0, gt=0)
     greeting_timeout_s: float = Field(default=2.0, gt=0)
@@ -109,7 +112,7 @@ class Settings(BaseSettings):
         parse_service_hours(value)
         return value
 
-    @field_validator("county_facts", mode="before")
+    @field_validator("county_facts", "bot_cache_dir", "rasa_token", mode="before")
     @classmethod
     def _empty_facts(cls, value: object) -> object:
         return None if value == "" else value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -79,3 +80,25 @@ def test_make_bot_kinds() -> None:
         make_bot("dialogflow", None, {})
     with pytest.raises(ValueError, match="http"):
         make_bot("rasa", "localhost:5005", {})
+
+
+@pytest.mark.parametrize("name, value", [("NEUVO_RASA_TIMEOUT", "five"), ("NEUVO_RASA_TIMEOUT", "0"),
+                                         ("NEUVO_RASA_TIMEOUT", "1000")])
+def test_bad_rasa_settings_stop_the_start_naming_the_variable(name: str, value: str) -> None:
+    """Every bot setting goes through Settings: a bad one is the documented start-up message
+    naming the variable, never a bare ValueError from inside the bot."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEUVO_")}
+    env.update({"NEUVO_DEV": "1", "NEUVO_BOT": "rasa", "NEUVO_RASA_URL": "http://127.0.0.1:5005",
+                name: value})
+    done = subprocess.run([sys.executable, "-m", "server.cli", "serve", "--port", "1"], cwd=REPO,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and name in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_server_passes_rasa_and_cache_settings(tmp_path: Path) -> None:
+    rasa = make_bot("rasa", "http://127.0.0.1:5005", {}, rasa_timeout=2.5, rasa_token="s3cret")
+    assert isinstance(rasa, RasaBot)
+    assert rasa._client.timeout.read == 2.5 and rasa._client.params["token"] == "s3cret"
+    embedded = make_bot("embedded", None, {}, cache_directory=tmp_path)
+    assert isinstance(embedded, EmbeddedBot) and embedded._cache_directory == tmp_path
