@@ -26,8 +26,8 @@ from server.config import Settings
 from server.protocol.frames import ConfigChanged, ServerFrame
 from server.services import passwords, resident_presence
 from server.services.context import ServiceContext
-from server.services.lifecycle import sweep_disconnected
 from server.services.service_config import CONFIG_TOPIC
+from server.services.signoff import sweep_disconnected
 from server.store.db import Database
 from server.web import health, http_resident, http_staff, http_supervisor, pages
 from server.web.security import RefuseControlCharacters, SecurityHeaders, database_error

@@ -49,9 +49,6 @@ class Hub:
             del self._members[topic]
             await self.bus.unsubscribe(topic)
 
-    def member_count(self) -> int:
-        return len({m for members in self._members.values() for m in members})
-
     def _on_message(self, topic: str, data: str) -> None:
         members = self._members.get(topic)
         if not members:

@@ -50,7 +50,7 @@ async def run_bot_turn(ctx: ServiceContext, chat_id: str, text: str) -> None:
     """Answer one resident message if the bot still has the chat (or a safety cue while
     queued). Errors are logged and the resident is offered a person, never left hanging."""
     async with ctx.backends.locks.lock(f"bot:{chat_id}", LOCK_TIMEOUT_S):
-        chat = await lifecycle._load(ctx, chat_id)
+        chat = await lifecycle.load_chat(ctx, chat_id)
         if chat.state not in ("bot", "queued"):
             return
         turn = await _ask_bot(ctx, chat, text)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlmodel import col
 
+from server.privacy.audit import audit
 from server.protocol.frames import ConsultReplyItem, ConsultThreadItem, ConsultUpdated
 from server.services import lifecycle
 from server.services.anonymise import anonymise
@@ -57,7 +58,7 @@ async def start(ctx: ServiceContext, staff: Staff, chat_id: str, text: str) -> C
                            chat_id=chat_id, lang=chat.lang, topic=chat.topic, text=_clean(text))
     async with ctx.db.write() as session:
         session.add(thread)
-    await lifecycle.audit(ctx, staff.id, "consulted", chat_id)
+    await audit(ctx, staff.id, "consulted", chat_id)
     item = await _thread_item(ctx, thread)
     await ctx.publish(CONSULT_TOPIC, ConsultUpdated(thread=item))
     return item

@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
+from server.privacy.audit import audit
 from server.protocol.frames import (
     ChatAssigned,
     ChatReleased,
     ChatStateFrame,
     NoteItem,
-    SessionRevoked,
 )
 from server.services import service_config, texts
 from server.services.accounts import chat_account
@@ -26,7 +26,7 @@ from server.services.context import ServiceContext, chat_topic, staff_topic
 from server.services.errors import ChatClosed, Conflict, Forbidden, NotFound
 from server.services.messages import post_message, transcript
 from server.services.presence import answering_count
-from server.store.models import AuditEntry, Chat, InternalNote, Staff, StaffSession, aware
+from server.store.models import Chat, InternalNote, Staff, aware
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,8 @@ async def _transition(ctx: ServiceContext, chat_id: str, where: list[Any],
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def _load(ctx: ServiceContext, chat_id: str) -> Chat:
+async def load_chat(ctx: ServiceContext, chat_id: str) -> Chat:
+    """The chat row, or NotFound."""
     async with ctx.db.read() as session:
         chat = await session.get(Chat, chat_id)
     if chat is None:
@@ -52,7 +53,7 @@ async def request_handoff(ctx: ServiceContext, chat_id: str, *, priority: bool =
     `announce=False` when the bot has just told the resident (no second, system message)."""
     from server.services.queue import publish_queue
 
-    chat = await _load(ctx, chat_id)
+    chat = await load_chat(ctx, chat_id)
     if chat.state == "closed":
         raise ChatClosed("the chat is closed", chat_id=chat_id)
     # A safety cue anywhere in the chat keeps its priority until it is closed.
@@ -71,7 +72,7 @@ async def request_handoff(ctx: ServiceContext, chat_id: str, *, priority: bool =
     if not await _transition(ctx, chat_id, [col(Chat.state) == "bot"], {
             "state": "queued", "priority": priority, "queued_at": now, "handoff_at": now,
             "resident_seen_at": now}):
-        return (await _load(ctx, chat_id)).state
+        return (await load_chat(ctx, chat_id)).state
     if announce:
         key = "queued_priority" if priority else "queued"
         if not await answering_count(ctx):
@@ -101,14 +102,14 @@ async def accept(ctx: ServiceContext, staff: Staff, chat_id: str) -> None:
         "state": "active", "staff_id": staff.id, "accepted_at": now, "requeued": False,
         "first_accepted_at": func.coalesce(col(Chat.first_accepted_at), now)})
     if not won:
-        chat = await _load(ctx, chat_id)
+        chat = await load_chat(ctx, chat_id)
         raise Conflict(f"the chat is not waiting in the queue (it is {chat.state})", chat_id=chat_id)
     await _assign(ctx, staff, chat_id, action="accept")
     await publish_queue(ctx)
 
 
 async def _assign(ctx: ServiceContext, staff: Staff, chat_id: str, *, action: str) -> None:
-    chat = await _load(ctx, chat_id)
+    chat = await load_chat(ctx, chat_id)
     await post_message(ctx, chat_id, "system",
                        texts.text("joined", chat.lang, name=staff.display_name))
     await ctx.publish(chat_topic(chat_id), ChatStateFrame(chat_id=chat_id, state="active",
@@ -158,7 +159,7 @@ async def requeue(ctx: ServiceContext, chat_id: str, staff_id: str, *, reason: s
     if not await _transition(ctx, chat_id, [col(Chat.state) == "active", col(Chat.staff_id) == staff_id],
                              {"state": "queued", "staff_id": None, "requeued": True}):
         return False
-    chat = await _load(ctx, chat_id)
+    chat = await load_chat(ctx, chat_id)
     key = "staff_disconnected" if reason == "staff_disconnected" else "requeued"
     await post_message(ctx, chat_id, "system", texts.text(key, chat.lang))
     await ctx.publish(chat_topic(chat_id), ChatStateFrame(chat_id=chat_id, state="queued",
@@ -202,7 +203,7 @@ async def transfer(ctx: ServiceContext, staff: Staff, chat_id: str, to: str,
 async def reassign(ctx: ServiceContext, supervisor: Staff, chat_id: str, to: str,
                    note: str | None = None) -> None:
     """A supervisor moves a queued or active chat to an on-duty colleague or to the queue."""
-    chat = await _load(ctx, chat_id)
+    chat = await load_chat(ctx, chat_id)
     if chat.state not in ("queued", "active"):
         raise Conflict(f"only queued or active chats can be reassigned (it is {chat.state})",
                        chat_id=chat_id)
@@ -239,7 +240,7 @@ async def _transfer_target(ctx: ServiceContext, username: str, chat_id: str) -> 
 
 
 async def owned_chat(ctx: ServiceContext, staff: Staff, chat_id: str) -> Chat:
-    chat = await _load(ctx, chat_id)
+    chat = await load_chat(ctx, chat_id)
     if chat.state == "closed":
         raise ChatClosed("the chat is closed", chat_id=chat_id)
     if chat.state != "active" or chat.staff_id != staff.id:
@@ -252,7 +253,7 @@ async def close_by_staff(ctx: ServiceContext, staff: Staff, chat_id: str, topics
     """Close an active chat with its tags, or tag one the resident ended while it was yours."""
     tags = {"tag_topics": json.dumps(sorted(set(topics))), "outcome": outcome,
             "referred_to": referred_to}
-    chat = await _load(ctx, chat_id)
+    chat = await load_chat(ctx, chat_id)
     if chat.state == "closed" and chat.closed_by == "resident" and chat.staff_id == staff.id:
         if not await _transition(ctx, chat_id, [
                 col(Chat.state) == "closed", col(Chat.staff_id) == staff.id,
@@ -275,7 +276,7 @@ async def close_by_staff(ctx: ServiceContext, staff: Staff, chat_id: str, topics
 async def close_by_resident(ctx: ServiceContext, chat_id: str) -> None:
     from server.services.queue import publish_queue
 
-    chat = await _load(ctx, chat_id)
+    chat = await load_chat(ctx, chat_id)
     if chat.state == "closed":
         return
     if not await _transition(ctx, chat_id, [col(Chat.state) == chat.state], {
@@ -287,49 +288,3 @@ async def close_by_resident(ctx: ServiceContext, chat_id: str) -> None:
                                                           reason="closed_by_resident"))
     if chat.state == "queued":
         await publish_queue(ctx)
-
-
-async def audit(ctx: ServiceContext, staff_id: str, action: str, chat_id: str | None,
-                detail: str | None = None) -> None:
-    async with ctx.db.write() as session:
-        session.add(AuditEntry(staff_id=staff_id, action=action, chat_id=chat_id, detail=detail,
-                               at=ctx.clock()))
-
-
-async def sign_off(ctx: ServiceContext, staff: Staff) -> int:
-    """After a logout: with no other session left, the staff member is offline at once, their
-    sockets close and their chats go back to the head of the queue (no grace period)."""
-    from server.services.queue import publish_queue
-
-    async with ctx.db.read() as session:
-        others = (await session.execute(select(func.count()).select_from(StaffSession).where(
-            col(StaffSession.staff_id) == staff.id,
-            col(StaffSession.expires_at) > ctx.clock()))).scalar_one()
-        if others:
-            return 0
-        active = (await session.execute(select(col(Chat.id)).where(
-            col(Chat.staff_id) == staff.id, col(Chat.state) == "active"))).scalars().all()
-    await ctx.backends.presence.remove(staff.id)
-    await ctx.publish(staff_topic(staff.id), SessionRevoked(staff_id=staff.id))
-    moved = 0
-    for chat_id in active:
-        moved += await requeue(ctx, chat_id, staff.id, reason="staff_disconnected")
-    await publish_queue(ctx)
-    return moved
-
-
-async def sweep_disconnected(ctx: ServiceContext) -> int:
-    """Requeue active chats whose staff member has been gone longer than the grace period."""
-    import time
-
-    if time.monotonic() - ctx.started_monotonic < ctx.settings.staff_grace_s:
-        return 0  # after a restart, give staff the grace period to reconnect
-    present = await ctx.backends.presence.all()
-    async with ctx.db.read() as session:
-        rows = (await session.execute(select(col(Chat.id), col(Chat.staff_id)).where(
-            col(Chat.state) == "active"))).all()
-    moved = 0
-    for chat_id, staff_id in rows:
-        if staff_id is not None and staff_id not in present:
-            moved += await requeue(ctx, chat_id, staff_id, reason="staff_disconnected")
-    return moved

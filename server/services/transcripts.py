@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from server.privacy.audit import audit
 from server.services import lifecycle, service_config
 from server.services.accounts import has_role
 from server.services.context import ServiceContext
@@ -20,7 +21,7 @@ AUTHOR_LABELS = {
 
 async def export_text(ctx: ServiceContext, staff: Staff, chat_id: str) -> str:
     """Your own active chat, or any chat for a supervisor."""
-    chat = await lifecycle._load(ctx, chat_id)
+    chat = await lifecycle.load_chat(ctx, chat_id)
     own = chat.state == "active" and chat.staff_id == staff.id
     if not own and not has_role(staff, "supervisor"):
         raise Forbidden("this chat is not assigned to you", chat_id=chat_id)
@@ -33,5 +34,5 @@ async def export_text(ctx: ServiceContext, staff: Staff, chat_id: str) -> str:
         if message.author == "staff" and message.author_name:
             who = f"{who} ({message.author_name})"
         lines.append(f"[{stamp:%Y-%m-%d %H:%M}] {who}: {message.text}")
-    await lifecycle.audit(ctx, staff.id, "exported", chat_id)
+    await audit(ctx, staff.id, "exported", chat_id)
     return "\n".join(lines) + "\n"

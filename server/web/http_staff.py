@@ -18,8 +18,8 @@ from server.services import (
     canned,
     chats,
     consult,
-    lifecycle,
     overview,
+    signoff,
     transcripts,
 )
 from server.services.context import ServiceContext
@@ -87,7 +87,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     staff, _ = await current_session(request, csrf=True)
     await accounts.logout(_ctx(request), request.cookies.get(COOKIE, ""))
-    await lifecycle.sign_off(_ctx(request), staff)
+    await signoff.sign_off(_ctx(request), staff)
     response = JSONResponse({"ok": True})
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
     return response
