@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
+from bot.catalogue import TAG_TOPICS
 from server.privacy.audit import audit
 from server.protocol.frames import (
     ChatAssigned,
@@ -21,9 +22,9 @@ from server.protocol.frames import (
     NoteItem,
 )
 from server.services import service_config, texts
-from server.services.accounts import chat_account
+from server.services.accounts import chat_account, has_role
 from server.services.context import ServiceContext, chat_topic, staff_topic
-from server.services.errors import ChatClosed, Conflict, Forbidden, NotFound
+from server.services.errors import ChatClosed, Conflict, Forbidden, InvalidInput, NotFound
 from server.services.messages import post_message, transcript
 from server.services.presence import answering_count
 from server.store.models import Chat, InternalNote, Staff, aware
@@ -45,6 +46,13 @@ async def load_chat(ctx: ServiceContext, chat_id: str) -> Chat:
     if chat is None:
         raise NotFound("no such chat", chat_id=chat_id)
     return chat
+
+
+async def active_chats_of(ctx: ServiceContext, staff_id: str) -> list[Chat]:
+    """The chats a staff member has now (re-sent to a socket that connects)."""
+    async with ctx.db.read() as session:
+        return list((await session.execute(select(Chat).where(
+            col(Chat.staff_id) == staff_id, col(Chat.state) == "active"))).scalars())
 
 
 async def request_handoff(ctx: ServiceContext, chat_id: str, *, priority: bool = False,
@@ -203,6 +211,8 @@ async def transfer(ctx: ServiceContext, staff: Staff, chat_id: str, to: str,
 async def reassign(ctx: ServiceContext, supervisor: Staff, chat_id: str, to: str,
                    note: str | None = None) -> None:
     """A supervisor moves a queued or active chat to an on-duty colleague or to the queue."""
+    if not has_role(supervisor, "supervisor"):
+        raise Forbidden("only supervisors can reassign chats", chat_id=chat_id)
     chat = await load_chat(ctx, chat_id)
     if chat.state not in ("queued", "active"):
         raise Conflict(f"only queued or active chats can be reassigned (it is {chat.state})",
@@ -251,6 +261,10 @@ async def owned_chat(ctx: ServiceContext, staff: Staff, chat_id: str) -> Chat:
 async def close_by_staff(ctx: ServiceContext, staff: Staff, chat_id: str, topics: list[str],
                          outcome: str, referred_to: str | None) -> None:
     """Close an active chat with its tags, or tag one the resident ended while it was yours."""
+    unknown = [t for t in topics if t not in TAG_TOPICS]
+    if unknown:
+        raise InvalidInput(f"unknown topic {unknown[0][:64]!r}: use intent names or 'other'",
+                           chat_id=chat_id)
     tags = {"tag_topics": json.dumps(sorted(set(topics))), "outcome": outcome,
             "referred_to": referred_to}
     chat = await load_chat(ctx, chat_id)

@@ -6,10 +6,6 @@ import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import col
-
-from bot.catalogue import TAG_TOPICS
 from server.bus.hub import Hub
 from server.protocol import client as c
 from server.protocol import frames as f
@@ -21,9 +17,9 @@ from server.services.context import (
     chat_topic,
     staff_topic,
 )
-from server.services.errors import Forbidden, InvalidInput, Unauthorized
+from server.services.errors import Forbidden, Unauthorized
 from server.services.messages import check_text, post_message
-from server.store.models import Chat, Staff
+from server.store.models import Staff
 from server.web import metrics
 from server.web.connection import Connection, Control
 
@@ -57,10 +53,7 @@ class StaffConnection(Connection):
 
     async def _initial_sync(self) -> None:
         await self._send(f.QueueSnapshot(items=await queue.queue_items(self.ctx)))
-        async with self.ctx.db.read() as session:
-            mine = (await session.execute(select(Chat).where(
-                col(Chat.staff_id) == self.staff.id, col(Chat.state) == "active"))).scalars().all()
-        for chat in mine:
+        for chat in await lifecycle.active_chats_of(self.ctx, self.staff.id):
             await self._open_chat(await lifecycle.assignment_frame(self.ctx, chat))
         # Last: it carries the right chat count and tells the console the re-send is complete.
         await self._send_presence()
@@ -205,16 +198,10 @@ class StaffConnection(Connection):
         await lifecycle.transfer(self.ctx, self.staff, frame.chat_id, frame.to, frame.note)
 
     async def on_close(self, frame: c.StaffChatClose) -> None:
-        unknown = [t for t in frame.tags.topics if t not in TAG_TOPICS]
-        if unknown:
-            raise InvalidInput(f"unknown topic {unknown[0][:64]!r}: use intent names or 'other'",
-                               chat_id=frame.chat_id)
         await lifecycle.close_by_staff(self.ctx, self.staff, frame.chat_id, frame.tags.topics,
                                        frame.tags.outcome, frame.tags.referred_to)
 
     async def on_reassign(self, frame: c.ChatReassign) -> None:
-        if not accounts.has_role(self.staff, "supervisor"):
-            raise Forbidden("only supervisors can reassign chats", chat_id=frame.chat_id)
         await lifecycle.reassign(self.ctx, self.staff, frame.chat_id, frame.to)
 
     async def on_ping(self, frame: c.Ping) -> None:
