@@ -8,8 +8,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sqlmodel import col
-
 from server.config import ConfigError, Settings, load_settings
 
 # Transport frames above this close the socket with 1009. Protocol frames are at most 16 KiB;
@@ -114,23 +112,15 @@ async def _demo_account(settings: Settings) -> None:
     """Development only (NEUVO_DEV=1): a demo account with a fresh password each start."""
     import secrets
 
-    from sqlalchemy import update
-
     from server.services import accounts
-    from server.services.passwords import hash_password
     from server.store.db import Database
-    from server.store.models import Staff
 
     db = Database(settings.async_database_url)
     password = secrets.token_urlsafe(12)
     try:
-        try:
-            await accounts.add_staff(db, "demo", password, ["staff", "supervisor", "editor"],
-                                     "Sosiaaliohjaaja", settings.default_capacity, ["fi", "sv", "en"])
-        except accounts.Conflict:
-            async with db.write() as session:
-                await session.execute(update(Staff).where(col(Staff.username) == "demo").values(
-                    password_hash=await hash_password(password), active=True))
+        await accounts.create_or_reset(db, "demo", password, ["staff", "supervisor", "editor"],
+                                       "Sosiaaliohjaaja", settings.default_capacity,
+                                       ["fi", "sv", "en"])
     finally:
         await db.dispose()
     print(f"\n  Demo staff account (development only): username demo, password {password}\n",
@@ -146,6 +136,7 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _staff(args: argparse.Namespace, settings: Settings) -> int:
+    from server.bus.factory import make_backends
     from server.services import accounts
     from server.services.errors import ServiceError
     from server.store.db import Database
@@ -160,9 +151,11 @@ def _staff(args: argparse.Namespace, settings: Settings) -> int:
                     args.capacity or settings.default_capacity,
                     [lang.strip() for lang in args.languages.split(",") if lang.strip()])
                 return f"created {staff.username} ({staff.roles})"
-            staff = await accounts.deactivate(db, args.username)
-            if settings.redis_url:
-                await _announce_revocation(settings, staff.id)
+            backends = make_backends(settings.redis_url)
+            try:
+                staff = await accounts.deactivate_and_disconnect(db, backends.bus, args.username)
+            finally:
+                await backends.close()
             return f"deactivated {staff.username}; open sessions ended"
         finally:
             await db.dispose()
@@ -173,19 +166,6 @@ def _staff(args: argparse.Namespace, settings: Settings) -> int:
         print(f"neuvo: {exc.message}", file=sys.stderr)
         return 1
     return 0
-
-
-async def _announce_revocation(settings: Settings, staff_id: str) -> None:
-    """Tell every server process at once (they also re-check sessions every few seconds)."""
-    from server.bus.factory import make_backends
-    from server.protocol.frames import SessionRevoked, encode
-    from server.services.context import staff_topic
-
-    backends = make_backends(settings.redis_url)
-    try:
-        await backends.bus.publish(staff_topic(staff_id), encode(SessionRevoked(staff_id=staff_id)))
-    finally:
-        await backends.close()
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from server.protocol.frames import SessionRevoked, StaffChanged
+from server.bus.base import Bus
+from server.protocol.frames import SessionRevoked, StaffChanged, encode
 from server.services import login_guard, passwords
 from server.services.context import ServiceContext, staff_topic
 from server.services.errors import (
@@ -94,10 +95,25 @@ async def deactivate(db: Database, username: str) -> Staff:
     return staff
 
 
-async def deactivate_and_disconnect(ctx: ServiceContext, username: str) -> Staff:
-    staff = await deactivate(ctx.db, username)
-    await ctx.publish(staff_topic(staff.id), SessionRevoked(staff_id=staff.id))
+async def deactivate_and_disconnect(db: Database, bus: Bus, username: str) -> Staff:
+    """Deactivate and end every session; open sockets on every process close at once (they
+    also re-check their session every few seconds, e.g. with the in-process bus of a CLI)."""
+    staff = await deactivate(db, username)
+    await bus.publish(staff_topic(staff.id), encode(SessionRevoked(staff_id=staff.id)))
     return staff
+
+
+async def create_or_reset(db: Database, username: str, password: str, roles: list[str],
+                          display_name: str, capacity: int, languages: list[str]) -> Staff:
+    """Create the account, or give an existing one this password and make it active (the
+    development demo account, created by every dev server that starts)."""
+    try:
+        return await add_staff(db, username, password, roles, display_name, capacity, languages)
+    except Conflict:
+        async with db.write() as session:
+            await session.execute(update(Staff).where(col(Staff.username) == username).values(
+                password_hash=await hash_password(password), active=True))
+        return await get_by_username(db, username)
 
 
 async def login(ctx: ServiceContext, username: str, password: str, address_key: str) -> LoginResult:
