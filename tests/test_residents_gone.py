@@ -93,6 +93,8 @@ async def test_nobody_on_duty_is_said_honestly_then_staff_counts(srv: ServerProc
     assert any("kukaan työntekijä ei ole paikalla" in t for t in texts), texts
     async with httpx.AsyncClient() as http:
         status = (await http.get(srv.base_url + "/api/v1/service/status?lang=fi")).json()
+        bad = await http.get(srv.base_url + "/api/v1/service/status?lang=de")
+        assert bad.status_code == 422 and bad.json()["error"] == "invalid_frame"
     assert status["open_now"] is True and status["staff_on_duty"] == 0
     staff = await StaffClient.start(srv, create_staff(srv, unique("s")))
     position = await resident.expect("queue.position", staff_on_duty=1)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from server.services.context import ServiceContext
+from server.services.errors import InvalidInput
 from server.store.models import Staff
 
 MIN_TTL_S = 3.0
@@ -57,3 +58,20 @@ async def on_duty(ctx: ServiceContext) -> list[OnDuty]:
 async def answering_count(ctx: ServiceContext) -> int:
     """Staff-role members on duty and available now."""
     return sum(1 for s in await on_duty(ctx) if s.answering)
+
+
+async def service_status(ctx: ServiceContext, lang: str) -> dict[str, object]:
+    """What the widget shows before a chat: open now, staff answering (0 when closed), the
+    hours and the announcement in `lang`."""
+    from server.services import service_config
+
+    if lang not in service_config.LANGS:
+        raise InvalidInput("lang must be one of fi, sv, en")
+    config = await service_config.current(ctx)
+    open_now = config.hours.is_open(ctx.clock())
+    return {
+        "open_now": open_now,
+        "staff_on_duty": await answering_count(ctx) if open_now else 0,
+        "hours_text": config.hours.describe(lang, ctx.clock()),
+        "announcement": config.announcement_for(lang),
+    }

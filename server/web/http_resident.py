@@ -10,9 +10,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.protocol.checks import SafeStr
-from server.services import chats, presence, service_config
+from server.services import chats, presence
 from server.services.context import ServiceContext
-from server.services.errors import InvalidInput
 from server.web import metrics
 from server.web.security import client_address, handles_errors, read_model
 
@@ -46,18 +45,8 @@ async def create_chat(request: Request) -> Response:
 
 @handles_errors
 async def service_status(request: Request) -> Response:
-    ctx = _ctx(request)
-    lang = request.query_params.get("lang", "fi")
-    if lang not in chats.LANGS:
-        raise InvalidInput("lang must be one of fi, sv, en")
-    answering = await presence.answering_count(ctx)
-    config = await service_config.current(ctx)
-    open_now = config.hours.is_open(ctx.clock())
-    return JSONResponse({
-        "open_now": open_now, "staff_on_duty": answering if open_now else 0,
-        "hours_text": config.hours.describe(lang, ctx.clock()),
-        "announcement": config.announcement_for(lang),
-    })
+    status = await presence.service_status(_ctx(request), request.query_params.get("lang", "fi"))
+    return JSONResponse(status)
 
 
 routes = [
