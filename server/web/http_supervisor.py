@@ -6,17 +6,16 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
-from sqlmodel import col
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from server.privacy import audit
 from server.protocol.checks import SafeStr, safe_param
 from server.services import accounts, canned, feedback, lifecycle, overview, queue, service_config
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput
-from server.store.models import AuditEntry, Staff, aware
+from server.store.models import Staff
 from server.web.http_staff import account_json, require
 from server.web.security import handles_errors, read_model
 
@@ -245,22 +244,10 @@ async def audit_log(request: Request) -> Response:
     params = request.query_params
     limit = _int_param(params.get("limit"), "limit", 100, 1, 500)
     before = _int_param(params.get("before_id"), "before_id", None, 1, 2**62)
-    stmt = (select(AuditEntry, col(Staff.username))
-            .join(Staff, col(Staff.id) == col(AuditEntry.staff_id), isouter=True)
-            .order_by(col(AuditEntry.id).desc()).limit(limit))
-    if before is not None:
-        stmt = stmt.where(col(AuditEntry.id) < before)
-    chat_id = safe_param(params.get("chat_id"), "chat_id")
-    username = safe_param(params.get("username"), "username")
-    if chat_id:
-        stmt = stmt.where(col(AuditEntry.chat_id) == chat_id)
-    if username:
-        stmt = stmt.where(col(Staff.username) == username)
-    async with ctx.db.read() as session:
-        rows = (await session.execute(stmt)).all()
-    items = [{"id": entry.id, "at": aware(entry.at).isoformat(),  # type: ignore[union-attr]
-              "username": username, "action": entry.action, "chat_id": entry.chat_id,
-              "detail": entry.detail} for entry, username in rows]
+    items = await audit.entries(
+        ctx, limit=limit or 100, before_id=before,
+        chat_id=safe_param(params.get("chat_id"), "chat_id"),
+        username=safe_param(params.get("username"), "username"))
     next_before = items[-1]["id"] if len(items) == limit else None
     return JSONResponse({"items": items, "next_before_id": next_before})
 
