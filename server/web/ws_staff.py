@@ -38,6 +38,7 @@ class StaffConnection(Connection):
         self.status = "available"
         self.revoked = False
         self.account_revoked = False  # every session of the account ended (logout, deactivation)
+        self._routes = self._bus_routes()  # built once: deliver() runs for every bus frame
 
     def background(self) -> list[Coroutine[Any, Any, None]]:
         return [self._keep_presence(), self._revalidate()]
@@ -125,25 +126,37 @@ class StaffConnection(Connection):
         self.stop(CLOSE_UNAUTHORIZED, "session ended")
 
     def deliver(self, topic: str, frame: f.ServerFrame) -> None:
+        """Bus frames by type (a table, like the client frames); the rest go out as they are."""
         if not self.ready:
             return
-        if isinstance(frame, f.SessionRevoked):
-            self._revoked(account_wide=True)
-        elif isinstance(frame, f.StaffChanged):
-            self.enqueue(Control(self._reload_account))
-        elif isinstance(frame, f.ChatAssigned):
-            self.enqueue(Control(lambda: self._open_chat(frame)))
-        elif isinstance(frame, f.ChatReleased):
-            self.enqueue(Control(lambda: self._close_chat(frame.chat_id, frame)))
-        elif isinstance(frame, f.ChatStateFrame) and frame.state == "closed" and frame.chat_id:
-            chat_id = frame.chat_id
-            self.enqueue(Control(lambda: self._close_chat(chat_id, frame)))
-        elif isinstance(frame, f.TypingFrame | f.ReadFrame):
-            if getattr(frame, "author", getattr(frame, "by", None)) != "staff":
-                self.enqueue(frame)
-        elif isinstance(frame, f.QueuePosition):
-            return  # for residents
+        route = self._routes.get(frame.type)  # type: ignore[attr-defined]
+        if route is None:
+            self.enqueue(frame)
         else:
+            route(frame)
+
+    def _bus_routes(self) -> dict[str, Callable[[Any], None]]:
+        return {
+            "session.revoked": lambda _: self._revoked(account_wide=True),
+            "staff.changed": lambda _: self.enqueue(Control(self._reload_account)),
+            "chat.assigned": lambda fr: self.enqueue(Control(lambda: self._open_chat(fr))),
+            "chat.released": lambda fr: self.enqueue(
+                Control(lambda: self._close_chat(fr.chat_id, fr))),
+            "chat.state": self._on_chat_state,
+            "typing": self._relay_from_resident, "read": self._relay_from_resident,
+            "queue.position": lambda _: None,  # for residents
+        }
+
+    def _on_chat_state(self, frame: f.ChatStateFrame) -> None:
+        chat_id = frame.chat_id
+        if frame.state == "closed" and chat_id:
+            self.enqueue(Control(lambda: self._close_chat(chat_id, frame)))
+        else:
+            self.enqueue(frame)
+
+    def _relay_from_resident(self, frame: f.TypingFrame | f.ReadFrame) -> None:
+        who = frame.author if isinstance(frame, f.TypingFrame) else frame.by
+        if who != "staff":
             self.enqueue(frame)
 
     def handlers(self) -> dict[str, Callable[[Any], Awaitable[None]]]:
