@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 from bot.catalogue import SAFETY_INTENTS  # noqa: E402
 from bot.engine.engine import Engine  # noqa: E402
 from bot.engine.evaluate import Item, evaluate, percentile, read_tsv  # noqa: E402
-from bot.engine.project import load_project  # noqa: E402
+from bot.engine.validate import load_project  # noqa: E402
 
 RASA_VENV = Path(os.environ.get("NEUVO_RASA_VENV") or Path(
     os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "neuvo" / "rasa-venv")

@@ -22,7 +22,8 @@ from bot.api import BotContext, BotTurn
 from bot.engine import policy
 from bot.engine.engine import Engine, Parse
 from bot.engine.loader import DEFAULT_PROJECT
-from bot.engine.project import content_hash, load_project
+from bot.engine.project import content_hash
+from bot.engine.validate import load_project
 
 log = logging.getLogger(__name__)
 ENGINE_VERSION = "3"  # bump when the pickled engine changes shape

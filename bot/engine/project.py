@@ -13,7 +13,6 @@ from bot.engine.loader import (
     NLU_FILES,
     RULES_FILE,
     Example,
-    ProjectError,
     RawProject,
     child,
     line_of,
@@ -71,18 +70,6 @@ def parse_project(root: Path = DEFAULT_PROJECT) -> tuple[Project, RawProject]:
     _read_domain(raw, project)
     _read_rules(raw, project)
     return project, raw
-
-
-def load_project(root: Path = DEFAULT_PROJECT) -> Project:
-    """Parse and validate; raises ProjectError listing every error (file:line: problem)."""
-    from bot.engine.validate import validate
-
-    project, raw = parse_project(root)
-    problems = validate(project, raw)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise ProjectError(errors)
-    return project
 
 
 def _read_config(raw: RawProject, project: Project) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 from bot.catalogue import ALL_INTENTS, FALLBACK_INTENT, SAFETY_INTENTS
 from bot.engine.facts import CONTEXT_KEYS, COUNTY_FILE, load_facts, placeholders
-from bot.engine.loader import NLU_FILES, RULES_FILE, Problem, RawProject, child, line_of
+from bot.engine.loader import NLU_FILES, RULES_FILE, Problem, ProjectError, RawProject, child, line_of
 from bot.engine.normalise import clean, fold
-from bot.engine.project import DOMAIN_FILE, Project
+from bot.engine.project import DEFAULT_PROJECT, DOMAIN_FILE, Project, parse_project
 from bot.engine.safety import load_safety
 
 MIN_EXAMPLES = {"fi": 20, "sv": 8, "en": 8}
@@ -141,3 +142,13 @@ def _check_side_files(project: Project, raw: RawProject) -> None:
         missing = sorted(k for k in facts.configured if k not in facts.generic.get(lang, {}))
         if missing:
             raw.error(COUNTY_FILE, 1, f"generic '{lang}' wording missing for: {', '.join(missing)}")
+
+
+def load_project(root: Path = DEFAULT_PROJECT) -> Project:
+    """Parse and validate; raises ProjectError listing every error (file:line: problem)."""
+    project, raw = parse_project(root)
+    problems = validate(project, raw)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ProjectError(errors)
+    return project

@@ -12,8 +12,8 @@ import pytest
 from bot.catalogue import ALL_INTENTS
 from bot.engine.loader import DEFAULT_PROJECT
 from bot.engine.normalise import clean, fold
-from bot.engine.project import load_project, parse_project
-from bot.engine.validate import validate
+from bot.engine.project import parse_project
+from bot.engine.validate import load_project, validate
 from tests.bot.conftest import DEV_SET
 
 

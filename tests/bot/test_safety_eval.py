@@ -18,8 +18,8 @@ from bot.cli import main
 from bot.embedded import EmbeddedBot
 from bot.engine.engine import Engine
 from bot.engine.normalise import clean, fold
-from bot.engine.project import load_project
 from bot.engine.safety_eval import EVAL_DIR, evaluate_safety, read_safety_tsv, shipped_sets
+from bot.engine.validate import load_project
 from tests.bot.conftest import DEV_SET, make_ctx
 
 SETS = shipped_sets()
