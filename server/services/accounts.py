@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import uuid
@@ -25,6 +24,7 @@ from server.services.errors import (
     Unauthorized,
 )
 from server.services.passwords import hash_password
+from server.services.tokens import hash_token
 from server.store.db import Database
 from server.store.models import Staff, StaffSession, aware
 
@@ -40,10 +40,6 @@ class LoginResult:
     session_token: str
     csrf_token: str
     staff: Staff
-
-
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def validate_account(username: str, password: str | None, roles: list[str], display_name: str,
@@ -140,7 +136,7 @@ async def _new_session(ctx: ServiceContext, staff: Staff, password: str) -> Logi
             await session.execute(update(Staff).where(col(Staff.id) == staff.id).values(
                 password_hash=rehashed))
         session.add(StaffSession(
-            token_hash=_hash_token(token), staff_id=staff.id, csrf_token=csrf, created_at=now,
+            token_hash=hash_token(token), staff_id=staff.id, csrf_token=csrf, created_at=now,
             expires_at=now + timedelta(hours=ctx.settings.session_ttl_hours)))
     return LoginResult(token, csrf, staff)
 
@@ -152,7 +148,7 @@ async def session_staff(ctx: ServiceContext, token: str | None) -> tuple[Staff, 
     async with ctx.db.read() as session:
         row = (await session.execute(
             select(StaffSession, Staff).join(Staff, col(Staff.id) == col(StaffSession.staff_id))
-            .where(col(StaffSession.token_hash) == _hash_token(token)))).first()
+            .where(col(StaffSession.token_hash) == hash_token(token)))).first()
     if row is None:
         raise Unauthorized("session expired or unknown; log in again")
     staff_session, staff = row
@@ -165,7 +161,7 @@ async def session_staff(ctx: ServiceContext, token: str | None) -> tuple[Staff, 
 async def logout(ctx: ServiceContext, token: str) -> None:
     async with ctx.db.write() as session:
         await session.execute(delete(StaffSession).where(
-            col(StaffSession.token_hash) == _hash_token(token)))
+            col(StaffSession.token_hash) == hash_token(token)))
 
 
 def has_role(staff: Staff, *roles: str) -> bool:

@@ -17,14 +17,11 @@ from server.protocol.frames import Button, ReadFrame, TypingFrame
 from server.services.context import ServiceContext, chat_topic
 from server.services.errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthorized
 from server.services.messages import post_message
+from server.services.tokens import hash_token
 from server.store.models import Chat, Feedback
 
 log = logging.getLogger(__name__)
 LANGS = ("fi", "sv", "en")
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def client_key(ctx: ServiceContext, address: str) -> str:
