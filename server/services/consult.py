@@ -10,9 +10,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlmodel import col
 
+from server.privacy import anonymise
 from server.protocol.frames import ConsultReplyItem, ConsultThreadItem, ConsultUpdated
 from server.services import lifecycle
-from server.services.anonymise import anonymise
 from server.services.context import CONSULT_TOPIC, ServiceContext
 from server.services.errors import InvalidInput, NotFound
 from server.store.models import ConsultReply, ConsultThread, Staff, aware

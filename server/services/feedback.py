@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from server.privacy import anonymise
 from server.services import service_config
-from server.services.anonymise import anonymise
 from server.services.context import ServiceContext
 from server.store.models import Chat, Feedback, aware
 
