@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from server.privacy import names, structured
+from server.privacy import names, structured, tagger
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,8 @@ class Anonymiser:
         self._keep = structured.keep_digits(keep)
 
     def find(self, text: str, lang: str = "fi") -> list[Entity]:
-        spans = structured.find(text, self._keep) + names.find(text)
+        names_found = [_extend(text, span) for span in names.find(text) + tagger.find(text)]
+        spans = structured.find(text, self._keep) + names_found
         chosen: list[Entity] = []
         # Kept numbers first, then validated types, then longest: overlaps never both survive.
         for kind, start, end in sorted(spans, key=lambda s: (_RANK.get(s[0], 9), -(s[2] - s[1]), s[1])):
@@ -46,6 +48,19 @@ class Anonymiser:
             pos = entity.end
         out.append(text[pos:])
         return "".join(out), entities
+
+
+_NEXT_CAP = re.compile(r"\s+[A-ZÅÄÖÉÜ][a-zåäöéü'-]+")
+
+
+def _extend(text: str, span: tuple[str, int, int]) -> tuple[str, int, int]:
+    """A first name followed by a capitalised word: the surname goes too ("Timo Peltolalle")."""
+    kind, start, end = span
+    if " " not in text[start:end]:
+        m = _NEXT_CAP.match(text, end)
+        if m:
+            return kind, start, m.end()
+    return span
 
 
 _DEFAULT: Anonymiser | None = None
