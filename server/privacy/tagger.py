@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 DATA = Path(__file__).parent / "data" / "turku-ner-train.tsv.gz"
 VERSION = "2"
 THRESHOLD = 0.5
+FIRST_WORD_THRESHOLD = 0.85
 _TOKEN = re.compile(r"[\wÅÄÖåäöÉéÜü'-]+|[^\w\s]")
+_SENTENCE = re.compile(r".+?(?:[.!?]+(?=\s)|$)", re.S)
 _lock = threading.Lock()
 _model: tuple[FeatureHasher, SGDClassifier] | None = None
 
@@ -130,8 +132,17 @@ def token_scores(words: list[str]) -> list[float]:
 
 def find(text: str) -> list[tuple[str, int, int]]:
     """NAME spans: runs of tokens the model scores as person names."""
-    toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    scores = token_scores([t[0] for t in toks])
+    toks: list[tuple[str, int, int]] = []
+    scores: list[float] = []
+    # Sentence by sentence, as in the corpus: a capital after "." is not a name by itself.
+    for sentence in _SENTENCE.finditer(text):
+        part = [(m.group(0), sentence.start() + m.start(), sentence.start() + m.end())
+                for m in _TOKEN.finditer(sentence.group(0))]
+        toks += part
+        part_scores = token_scores([t[0] for t in part])
+        if part_scores:  # an unknown capitalised first word is more often a noun than a name
+            part_scores[0] = part_scores[0] if part_scores[0] >= FIRST_WORD_THRESHOLD else 0.0
+        scores += part_scores
     spans: list[tuple[str, int, int]] = []
     for (word, start, end), score in zip(toks, scores, strict=True):
         if score < THRESHOLD or not word[0].isalpha() or len(word) < 2:
