@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export NEUVO_TEST_REDIS_URL ?= redis://127.0.0.1:6379
 export NEUVO_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint services browser clean bench
+.PHONY: run test lint services browser clean bench bench-anonymiser
 .DEFAULT_GOAL := run
 
 $(BIN)/.installed: pyproject.toml
@@ -42,6 +42,9 @@ lint: $(BIN)/.installed-test
 
 bench: $(BIN)/.installed-test
 	$(BIN)/python bench/chat_bench.py
+
+bench-anonymiser: $(BIN)/.installed-test
+	$(BIN)/python bench/anonymiser_bench.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

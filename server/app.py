@@ -20,6 +20,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from bot.api import Bot
+from server import privacy
 from server.bus.factory import make_backends
 from server.bus.hub import Hub
 from server.config import Settings
@@ -104,6 +105,8 @@ def create_app(settings: Settings) -> Starlette:
         tasks = TaskRegistry()
         app.state.ctx, app.state.hub, app.state.tasks = ctx, hub, tasks
         sweeper = asyncio.create_task(_sweeper(ctx), name="sweeper")
+        # The anonymiser's name model loads (or trains once, ~5 s) in a thread, off the loop.
+        tasks.spawn(asyncio.to_thread(privacy.warm_up), name="privacy-warm-up")
         log.info("neuvo started (bus=%s, db=%s, bot=%s)",
                  "redis" if settings.redis_url else "memory",
                  "sqlite" if settings.is_sqlite else "postgresql", settings.bot)

@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     deactivate = staff.add_parser("deactivate", help="deactivate an account, ending its sessions")
     deactivate.add_argument("username")
 
+    from server.privacy.cli import add_command as add_anonymise_command
+
+    add_anonymise_command(sub)
     try:
         from bot.cli import add_bot_commands
     except ImportError:  # the bot tools are optional in a trimmed install
@@ -74,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "bot":
+    if args.command in ("bot", "anonymise"):
         result: int = args.func(args)
         return result
     try:

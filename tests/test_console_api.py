@@ -136,7 +136,7 @@ async def test_supervisor_reads_feedback_anonymised_with_the_days_scores(
     sup = create_staff(server, unique("sup"), role="supervisor")
     async with api(server, sup) as s:
         before = await s.ok("GET", "/api/v1/supervisor/feedback")
-        for score, comment in [(2, "Olen Matti Meikäläinen, hetu 010203-123K, soita 040 123 4567."),
+        for score, comment in [(2, "Olen Matti Meikäläinen, hetu 010203-1230, soita 040 123 4567."),
                                (5, None)]:
             resident = await Resident.start(server, "sv" if comment is None else "fi")
             await resident.send({"type": "chat.close"})
@@ -152,7 +152,7 @@ async def test_supervisor_reads_feedback_anonymised_with_the_days_scores(
         assert newest == {"created_at": newest["created_at"], "score": 5, "lang": "sv",
                           "comment": None}
         assert previous["score"] == 2 and previous["lang"] == "fi"
-        assert previous["comment"] == "Olen [nimi], hetu [henkilötunnus], soita [puhelin]."
+        assert previous["comment"] == "Olen <NAME>, hetu <HETU>, soita <PHONE>."
         assert datetime.fromisoformat(previous["created_at"]).tzinfo is not None
         today, was = after["today"], before["today"]
         assert today["count"] == was["count"] + 2

@@ -10,10 +10,10 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlmodel import col
 
+from server.privacy import anonymise_off_loop
 from server.privacy.audit import audit
 from server.protocol.frames import ConsultReplyItem, ConsultThreadItem, ConsultUpdated
 from server.services import lifecycle
-from server.services.anonymise import anonymise
 from server.services.context import CONSULT_TOPIC, ServiceContext
 from server.services.errors import InvalidInput, NotFound
 from server.store.models import ConsultReply, ConsultThread, Staff, aware
@@ -23,11 +23,11 @@ WINDOW = timedelta(hours=24)
 MAX_THREADS = 50
 
 
-def _clean(text: str) -> str:
+async def _clean(text: str) -> str:
     text = text.strip()
     if not 1 <= len(text) <= MAX_TEXT:
         raise InvalidInput(f"text must be 1–{MAX_TEXT} characters")
-    return anonymise(text)
+    return await anonymise_off_loop(text)
 
 
 def _iso(value: object) -> str:
@@ -55,7 +55,8 @@ async def start(ctx: ServiceContext, staff: Staff, chat_id: str, text: str) -> C
     """Open a thread from a chat assigned to `staff`."""
     chat = await lifecycle.owned_chat(ctx, staff, chat_id)
     thread = ConsultThread(id=uuid.uuid4().hex, created_at=ctx.clock(), staff_id=staff.id,
-                           chat_id=chat_id, lang=chat.lang, topic=chat.topic, text=_clean(text))
+                           chat_id=chat_id, lang=chat.lang, topic=chat.topic,
+                           text=await _clean(text))
     async with ctx.db.write() as session:
         session.add(thread)
     await audit(ctx, staff.id, "consulted", chat_id)
@@ -65,11 +66,12 @@ async def start(ctx: ServiceContext, staff: Staff, chat_id: str, text: str) -> C
 
 
 async def reply(ctx: ServiceContext, staff: Staff, thread_id: str, text: str) -> ConsultThreadItem:
+    clean = await _clean(text)  # before the transaction: it runs in a worker thread
     async with ctx.db.write() as session:
         thread = await session.get(ConsultThread, thread_id)
         if thread is None:
             raise NotFound("no such consultation")
-        session.add(ConsultReply(thread_id=thread_id, staff_id=staff.id, text=_clean(text),
+        session.add(ConsultReply(thread_id=thread_id, staff_id=staff.id, text=clean,
                                  created_at=ctx.clock()))
     item = await _thread_item(ctx, thread)
     await ctx.publish(CONSULT_TOPIC, ConsultUpdated(thread=item))

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from server.privacy import anonymise_off_loop
 from server.services import service_config
-from server.services.anonymise import anonymise
 from server.services.context import ServiceContext
 from server.store.models import Chat, Feedback, aware
 
@@ -53,6 +53,6 @@ async def recent_feedback(ctx: ServiceContext, limit: int = DEFAULT_LIMIT) -> di
         "items": [{"created_at": aware(created).isoformat()  # type: ignore[union-attr]
                    if created else None,
                    "score": score, "lang": lang,
-                   "comment": anonymise(comment) if comment else None}
+                   "comment": await anonymise_off_loop(comment, lang) if comment else None}
                   for created, score, comment, lang in rows],
     }

@@ -1,10 +1,10 @@
-"""The consultation anonymiser: what identifies a person goes, the substance stays."""
+"""The anonymiser through the name its callers use: what identifies a person goes, the rest stays."""
 
 from __future__ import annotations
 
 import pytest
 
-from server.services.anonymise import anonymise
+from server.privacy import anonymise
 
 
 @pytest.mark.parametrize("text, gone, kept", [
