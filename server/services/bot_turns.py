@@ -15,7 +15,7 @@ from server.protocol.frames import Button
 from server.services import lifecycle, service_config
 from server.services.context import ServiceContext
 from server.services.messages import post_message
-from server.services.presence import answering_count
+from server.services.presence import answering_recently
 from server.store.models import Chat
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ async def bot_context(ctx: ServiceContext, chat: Chat) -> BotContext:
         in_service_hours=open_now,
         service_hours_text=hours.describe(chat.lang, ctx.clock()),
         fallback_streak=chat.fallback_streak,
-        staff_on_duty=open_now and await answering_count(ctx) > 0)
+        staff_on_duty=open_now and await answering_recently(ctx) > 0)
 
 
 def topic_values(chat: Chat, turn: BotTurn) -> dict[str, object]:

@@ -11,7 +11,7 @@ from bot.api import Bot
 from server.bus.factory import Backends
 from server.config import Settings
 from server.protocol.frames import ServerFrame, encode
-from server.services.online import ResidentsOnline
+from server.services.online import RecentCount, ResidentsOnline
 from server.services.service_config import ConfigCache
 from server.store.db import Database
 from server.store.models import utcnow
@@ -27,6 +27,7 @@ class ServiceContext:
     started_monotonic: float = field(default_factory=time.monotonic)
     config_cache: ConfigCache = field(default_factory=ConfigCache)
     residents: ResidentsOnline = field(default_factory=ResidentsOnline)
+    answering: RecentCount = field(default_factory=RecentCount)
 
     async def publish(self, topic: str, frame: ServerFrame) -> None:
         """Publish after the state change is committed (store first, then publish)."""

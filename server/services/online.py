@@ -24,3 +24,13 @@ class ResidentsOnline:
 
     def chat_ids(self) -> list[str]:
         return list(self._open)
+
+
+class RecentCount:
+    """A count kept for a moment (e.g. staff answering now, read on every bot turn): one
+    lookup a second per process instead of one per resident message."""
+
+    def __init__(self, max_age_s: float = 1.0) -> None:
+        self.max_age_s = max_age_s
+        self.value: int | None = None
+        self.read_at = 0.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -58,6 +59,14 @@ async def on_duty(ctx: ServiceContext) -> list[OnDuty]:
 async def answering_count(ctx: ServiceContext) -> int:
     """Staff-role members on duty and available now."""
     return sum(1 for s in await on_duty(ctx) if s.answering)
+
+
+async def answering_recently(ctx: ServiceContext) -> int:
+    """`answering_count` at most a second old: bot turns read it for every resident message."""
+    cache, now = ctx.answering, time.monotonic()
+    if cache.value is None or now - cache.read_at > cache.max_age_s:
+        cache.value, cache.read_at = await answering_count(ctx), now
+    return cache.value
 
 
 async def service_status(ctx: ServiceContext, lang: str) -> dict[str, object]:
