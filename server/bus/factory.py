@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from server.bus.base import Bus, Locks, Presence, RateLimiter
 from server.bus.memory import MemoryBus, MemoryLocks, MemoryPresence, MemoryRateLimiter
@@ -39,7 +41,10 @@ def make_backends(redis_url: str | None, pool_size: int = 64,
         return Backends(MemoryBus(), MemoryRateLimiter(), MemoryPresence(), MemoryLocks())
     pool = WaitingPool.from_url(redis_url, max_connections=pool_size, timeout=pool_timeout_s,
                                 socket_connect_timeout=2, socket_timeout=5,
-                                health_check_interval=10)
+                                health_check_interval=10,
+                                # A pooled connection left over from before a Redis restart
+                                # fails once; the command is retried on a fresh connection.
+                                retry=Retry(NoBackoff(), 1))
     client = Redis(connection_pool=pool)
     return Backends(RedisBus(client), RedisRateLimiter(client), RedisPresence(client),
                     RedisLocks(client), redis=client)

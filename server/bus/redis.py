@@ -66,6 +66,7 @@ class RedisBus:
         self._reader: asyncio.Task[None] | None = None
         self._on_message: MessageHandler | None = None
         self._on_reconnect: ReconnectHandler | None = None
+        self._missed = False  # a publish was skipped: receivers must catch up from the DB
 
     async def start(self, on_message: MessageHandler, on_reconnect: ReconnectHandler) -> None:
         self._on_message, self._on_reconnect = on_message, on_reconnect
@@ -88,6 +89,8 @@ class RedisBus:
                     continue
                 message = await self._pubsub.get_message(timeout=1.0)
                 backoff = 0.1
+                if self._missed:
+                    await self._catch_up_missed()
                 if message and message["type"] == "message":
                     self._deliver(message["channel"], message["data"])
             except asyncio.CancelledError:
@@ -112,7 +115,18 @@ class RedisBus:
         """Subscribe again (raises while Redis is unreachable), then let every socket catch
         up from the database on what live delivery missed."""
         await self._connect()
+        self._missed = False  # the catch-up below covers skipped publishes too
         log.info("redis bus reconnected; %d topics resubscribed", len(self._topics))
+        if self._on_reconnect is not None:
+            await self._on_reconnect()
+
+    async def _catch_up_missed(self) -> None:
+        """A publish failed while this reader stayed subscribed (a short outage, or a pooled
+        connection that went stale across a restart): once Redis answers again, every socket
+        catches up from the database, as after a reconnect."""
+        await self._client.ping()  # raises while Redis is still unreachable
+        self._missed = False
+        log.info("redis reachable again after a skipped publish; sockets catch up")
         if self._on_reconnect is not None:
             await self._on_reconnect()
 
@@ -127,6 +141,7 @@ class RedisBus:
             await self._client.publish(self._prefix + topic, data)
         except (RedisError, OSError) as exc:
             # Already committed: receivers catch up from the database when the bus is back.
+            self._missed = True
             log.warning("bus publish skipped, redis unavailable (%s)", type(exc).__name__)
 
     async def subscribe(self, topic: str) -> None:
