@@ -69,6 +69,8 @@ class Chat(SQLModel, table=True):
     tag_topics: str | None = Field(default=None, max_length=1000)
     outcome: str | None = Field(default=None, max_length=32)
     referred_to: str | None = Field(default=None, max_length=200)
+    # How many times the chat moved from one person (or queue) to another.
+    transfers: int = 0
 
 
 class Message(SQLModel, table=True):
@@ -85,6 +87,9 @@ class Message(SQLModel, table=True):
     buttons: str | None = Field(default=None, sa_type=sa.Text)
     client_msg_id: str | None = Field(default=None, max_length=64)
     created_at: datetime = timestamp(default_factory=utcnow)
+    # On a resident message: what the bot understood (None when the bot did not answer it).
+    intent: str | None = Field(default=None, max_length=64)
+    confidence: float | None = None
 
 
 class Staff(SQLModel, table=True):
@@ -134,7 +139,8 @@ class InternalNote(SQLModel, table=True):
 
 
 class AuditEntry(SQLModel, table=True):
-    """Who opened, transferred or exported which transcript, and when."""
+    """Who opened, transferred or exported which transcript, and when. Tamper-evident: each
+    entry's `entry_hash` covers its own fields and the previous entry's hash (`prev_hash`)."""
 
     __tablename__ = "audit_log"
 
@@ -144,6 +150,8 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=32)
     chat_id: str | None = Field(default=None, max_length=32, index=True)
     detail: str | None = Field(default=None, max_length=500)
+    prev_hash: str | None = Field(default=None, max_length=64)
+    entry_hash: str | None = Field(default=None, max_length=64)
 
 
 class CannedReply(SQLModel, table=True):

@@ -9,9 +9,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
-import server.store.models  # noqa: F401 - registers the tables
+from server.store import models, models_stats
 
 target_metadata = SQLModel.metadata
+REGISTERED = (models, models_stats)  # importing them registers their tables
 
 
 def _run(connection: Connection) -> None:
