@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
+# Test processes (pytest-xdist); each test module runs whole in one of them. 0 = no workers.
+PYTEST_WORKERS ?= 0
 export NEUVO_TEST_REDIS_URL ?= redis://127.0.0.1:6379
 export NEUVO_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
@@ -34,7 +36,7 @@ browser:
 test: $(BIN)/.installed-test services browser
 	$(BIN)/ruff check server bot tests $(wildcard bench)
 	$(BIN)/mypy server bot
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check server bot tests $(wildcard bench)

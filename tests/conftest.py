@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 import uuid
 from collections.abc import Iterator
@@ -18,7 +19,20 @@ from tests.helpers import ServerProcess, start_server
 REDIS_URL = os.environ.get("NEUVO_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 POSTGRES_URL = os.environ.get("NEUVO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite-memory", "postgres-redis"]
-_redis_dbs = iter(range(3, 16))
+
+def _redis_db_range() -> range:
+    """Redis databases 3-15 are the tests'; with pytest-xdist each worker takes its own share
+    (tests flush the database they get, so two workers must never hold the same one)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    index = int(worker[2:]) if worker.startswith("gw") else 0
+    size = 13 // max(workers, 1)
+    if size < 2:
+        raise RuntimeError("at most 6 xdist workers share one Redis (databases 3-15)")
+    return range(3 + index * size, 3 + (index + 1) * size)
+
+
+_redis_dbs = itertools.cycle(_redis_db_range())
 
 
 def _require_services() -> None:
@@ -71,11 +85,28 @@ def drop_postgres_db(name: str) -> None:
     asyncio.run(drop())
 
 
-def fresh_redis_url() -> str:
-    """A Redis database number of its own, emptied (tests never share coordination state)."""
-    url = f"{REDIS_URL.rstrip('/')}/{next(_redis_dbs)}"
+_redis_held: set[int] = set()
+
+
+def fresh_redis_url(*, hold: bool = False) -> str:
+    """A Redis database number of its own, emptied (tests never share coordination state).
+    A server group holds its database until release_redis_db(); others are reused in turn."""
+    pool = _redis_db_range()
+    for _ in range(len(pool)):
+        db = next(_redis_dbs)
+        if db not in _redis_held:
+            break
+    else:
+        raise RuntimeError("every test Redis database is held by a live server group")
+    if hold:
+        _redis_held.add(db)
+    url = f"{REDIS_URL.rstrip('/')}/{db}"
     redis.Redis.from_url(url).flushdb()
     return url
+
+
+def release_redis_db(url: str) -> None:
+    _redis_held.discard(int(url.rsplit("/", 1)[1]))
 
 
 class Backend:
@@ -86,7 +117,7 @@ class Backend:
         self.pg_name: str | None = None
         if kind == "postgres-redis":
             self.db_url, self.pg_name = fresh_postgres_db()
-            self.env = {"NEUVO_REDIS_URL": fresh_redis_url()}
+            self.env = {"NEUVO_REDIS_URL": fresh_redis_url(hold=True)}
         else:
             self.db_url = ""
             self.env = {}
@@ -97,6 +128,8 @@ class Backend:
     def close(self) -> None:
         if self.pg_name:
             drop_postgres_db(self.pg_name)
+        if "NEUVO_REDIS_URL" in self.env:
+            release_redis_db(self.env["NEUVO_REDIS_URL"])
 
 
 @pytest.fixture(params=BACKENDS, scope="module")
