@@ -55,7 +55,13 @@ class Presence(Protocol):
         ...
 
 
+class LockTimeout(TimeoutError):
+    """The lock stayed held by someone else for the whole `timeout_s`."""
+
+
 class Locks(Protocol):
     def lock(self, name: str, timeout_s: float) -> AbstractAsyncContextManager[None]:
-        """A mutual-exclusion lock across every process sharing the backend."""
+        """A mutual-exclusion lock across every process sharing the backend. Waits at most
+        `timeout_s` for it (then LockTimeout); a holder keeps it at most `timeout_s` in Redis
+        (a crashed process cannot block others for longer)."""
         ...

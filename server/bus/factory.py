@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
@@ -26,11 +26,13 @@ class Backends:
     presence: Presence
     locks: Locks
     redis: Redis | None = None
+    extra_clients: list[Redis] = field(default_factory=list)
 
     async def close(self) -> None:
         await self.bus.close()
-        if self.redis is not None:
-            await self.redis.aclose()
+        for client in [self.redis, *self.extra_clients]:
+            if client is not None:
+                await client.aclose()
 
 
 def make_backends(redis_url: str | None, pool_size: int = 64,
@@ -46,5 +48,10 @@ def make_backends(redis_url: str | None, pool_size: int = 64,
                                 # fails once; the command is retried on a fresh connection.
                                 retry=Retry(NoBackoff(), 1))
     client = Redis(connection_pool=pool)
-    return Backends(RedisBus(client), RedisRateLimiter(client), RedisPresence(client),
-                    RedisLocks(client), redis=client)
+    # The subscriber has its own connection WITHOUT that retry: redis-py would otherwise
+    # reconnect and resubscribe inside get_message, the bus would never see the drop and
+    # sockets would not catch up on what was published in the gap.
+    subscriber = Redis.from_url(redis_url, socket_connect_timeout=2, health_check_interval=10)
+    return Backends(RedisBus(client, subscriber=subscriber), RedisRateLimiter(client),
+                    RedisPresence(client), RedisLocks(client), redis=client,
+                    extra_clients=[subscriber])

@@ -7,7 +7,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from server.bus.base import MessageHandler, ReconnectHandler
+from server.bus.base import LockTimeout, MessageHandler, ReconnectHandler
 
 
 class MemoryBus:
@@ -93,8 +93,14 @@ class MemoryLocks:
         lock, users = self._locks.get(name, (asyncio.Lock(), 0))
         self._locks[name] = (lock, users + 1)
         try:
-            async with lock:
+            try:
+                await asyncio.wait_for(lock.acquire(), timeout_s)
+            except TimeoutError:
+                raise LockTimeout(f"could not acquire lock within {timeout_s:.0f} s") from None
+            try:
                 yield
+            finally:
+                lock.release()
         finally:
             lock, users = self._locks[name]
             if users <= 1:

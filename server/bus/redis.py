@@ -19,10 +19,10 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.asyncio.connection import BlockingConnectionPool
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import LockError, MaxConnectionsError, RedisError
+from redis.exceptions import MaxConnectionsError, RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from server.bus.base import MessageHandler, ReconnectHandler
+from server.bus.base import LockTimeout, MessageHandler, ReconnectHandler
 from server.bus.memory import MemoryLocks, MemoryRateLimiter
 
 log = logging.getLogger(__name__)
@@ -58,8 +58,10 @@ def unreachable(exc: BaseException) -> bool:
 class RedisBus:
     """Pub/sub with one reader task that reconnects with capped backoff and resubscribes."""
 
-    def __init__(self, client: Redis, prefix: str = "neuvo:") -> None:
+    def __init__(self, client: Redis, prefix: str = "neuvo:", *,
+                 subscriber: Redis | None = None) -> None:
         self._client = client
+        self._subscriber = subscriber or client
         self._prefix = prefix
         self._topics: set[str] = set()
         self._pubsub: PubSub | None = None
@@ -74,7 +76,7 @@ class RedisBus:
         self._reader = asyncio.create_task(self._read_loop(), name="redis-bus-reader")
 
     async def _connect(self) -> None:
-        pubsub = self._client.pubsub(ignore_subscribe_messages=True)
+        pubsub = self._subscriber.pubsub(ignore_subscribe_messages=True)
         channels = [self._prefix + CONTROL_CHANNEL, *(self._prefix + t for t in self._topics)]
         await pubsub.subscribe(*channels)
         self._pubsub = pubsub
@@ -276,7 +278,7 @@ class RedisLocks:
                 yield
             return
         if not acquired:
-            raise LockError(f"could not acquire lock within {timeout_s:.0f} s")
+            raise LockTimeout(f"could not acquire lock within {timeout_s:.0f} s")
         try:
             yield
         finally:
