@@ -138,11 +138,9 @@ async def test_redis_down_falls_back_to_this_process_and_resyncs_when_back(
         await backends.close()
 
 
-async def test_redis_busy_waits_then_errors_instead_of_falling_back() -> None:
-    from tests.conftest import REDIS_URL
-
-    url = REDIS_URL  # db 0 is not flushed here: only unique keys are used
-    backends = make_backends(url, pool_size=2, pool_timeout_s=0.2)
+async def test_redis_busy_waits_then_errors_instead_of_falling_back(contract_redis_url: str) -> None:
+    redis.Redis.from_url(contract_redis_url).flushdb()
+    backends = make_backends(contract_redis_url, pool_size=2, pool_timeout_s=0.2)
     client = backends.redis
     assert client is not None
     limiter, locks, presence = backends.limiter, backends.locks, backends.presence
