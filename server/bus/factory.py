@@ -31,6 +31,9 @@ class Backends:
         await self.bus.close()
         if self.redis is not None:
             await self.redis.aclose()
+            # The client was given its pool, so closing the client leaves the pool's
+            # connections open: close them too (no unclosed sockets at shutdown).
+            await self.redis.connection_pool.disconnect()
 
 
 def make_backends(redis_url: str | None, pool_size: int = 64,
