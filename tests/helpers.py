@@ -186,7 +186,8 @@ class Client:
     async def next(self, timeout: float = 5.0) -> dict[str, Any]:
         if self.buffer:
             return self.buffer.pop(0)
-        return json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        frame: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        return frame
 
     async def expect(self, type_: str, timeout: float = 5.0, **match: Any) -> dict[str, Any]:
         """The next frame of `type_` (matching fields); other frames stay buffered."""
@@ -200,10 +201,10 @@ class Client:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise TimeoutError(f"no {type_} {match} within {timeout}s; saw {skipped}")
-                frame = json.loads(await asyncio.wait_for(self.ws.recv(), remaining))
-                if frame["type"] == type_ and all(frame.get(k) == v for k, v in match.items()):
-                    return frame
-                skipped.append(frame)
+                got: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(), remaining))
+                if got["type"] == type_ and all(got.get(k) == v for k, v in match.items()):
+                    return got
+                skipped.append(got)
         finally:
             self.buffer.extend(skipped)
 

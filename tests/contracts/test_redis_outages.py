@@ -22,7 +22,7 @@ redis_only = pytest.mark.parametrize("kit", ["redis"], indirect=True)
 def kill_subscriber_connections(url: str) -> None:
     """What Redis does to a subscriber whose output buffer overflows (or a proxy that drops
     the connection): the messages buffered for it are gone."""
-    redis.Redis.from_url(url).execute_command("CLIENT", "KILL", "TYPE", "pubsub")
+    redis.Redis.from_url(url).client_kill_filter(_type="pubsub")
 
 
 @redis_only
@@ -146,17 +146,19 @@ async def test_redis_busy_waits_then_errors_instead_of_falling_back(contract_red
     limiter, locks, presence = backends.limiter, backends.locks, backends.presence
     assert isinstance(limiter, RedisRateLimiter) and isinstance(locks, RedisLocks)
     assert isinstance(presence, RedisPresence) and isinstance(backends.bus, RedisBus)
-    blockers: list[asyncio.Task[object]] = []
+    blockers: list[asyncio.Task[None]] = []
     try:
         await presence.set("busy-s1", "available", 60)
         before = await presence.all()
         assert before.get("busy-s1") == "available"
-        blockers = [asyncio.create_task(client.blpop([f"neuvo:test:never:{i}"], timeout=5))
-                    for i in range(2)]
+        async def block(i: int) -> None:
+            await client.blpop([f"neuvo:test:never:{i}"], timeout=5)
+
+        blockers = [asyncio.create_task(block(i)) for i in range(2)]
         pool = client.connection_pool
 
         async def both_taken() -> bool:
-            return len(pool._in_use_connections) >= 2  # type: ignore[attr-defined]
+            return len(pool._in_use_connections) >= 2
 
         await eventually(both_taken)
         # Limits and locks: an error (mapped to `unavailable`), never a per-process stand-in.
