@@ -105,6 +105,20 @@ async def wait_subscribers(redis_url: str | None, topic: str, count: int,
         await client.aclose()
 
 
+async def hold(kit: Kit, name: str, timeout_s: float) -> tuple[asyncio.Event, asyncio.Task[None]]:
+    """Take the lock `name` in a task and keep it until the returned event is set."""
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def holder() -> None:
+        async with kit.locks.lock(name, timeout_s):
+            held.set()
+            await release.wait()
+
+    task = asyncio.create_task(holder())
+    await held.wait()
+    return release, task
+
+
 @pytest.fixture(scope="package")
 def contract_redis_url() -> str:
     """One Redis database for the whole package; each test empties it first."""

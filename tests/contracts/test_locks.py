@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from tests.contracts.conftest import Kit
+from tests.contracts.conftest import Kit, hold
 
 
 async def test_one_holder_at_a_time(kit: Kit) -> None:
@@ -27,16 +27,7 @@ async def test_one_holder_at_a_time(kit: Kit) -> None:
 
 
 async def test_other_names_do_not_wait(kit: Kit) -> None:
-    held = asyncio.Event()
-    release = asyncio.Event()
-
-    async def holder() -> None:
-        async with kit.locks.lock("a", 10):
-            held.set()
-            await release.wait()
-
-    task = asyncio.create_task(holder())
-    await held.wait()
+    release, task = await hold(kit, "a", 10)
     async with asyncio.timeout(5):
         async with kit.locks.lock("b", 10):
             pass  # entered while "a" is still held
@@ -58,16 +49,7 @@ async def test_waiting_longer_than_the_timeout_fails(kit: Kit, request: pytest.F
         request.applymarker(pytest.mark.xfail(
             strict=True, reason="MemoryLocks ignores timeout_s: a waiter waits until the holder "
                                 "releases (one process; the holder always releases)"))
-    held = asyncio.Event()
-    release = asyncio.Event()
-
-    async def holder() -> None:
-        async with kit.locks.lock("slow", 10):
-            held.set()
-            await release.wait()
-
-    task = asyncio.create_task(holder())
-    await held.wait()
+    release, task = await hold(kit, "slow", 10)
     try:
         with pytest.raises(Exception, match="could not acquire lock"):
             async with asyncio.timeout(3):

@@ -13,7 +13,7 @@ import redis
 
 from server.bus.factory import make_backends
 from server.bus.redis import PoolExhausted, RedisBus, RedisLocks, RedisPresence, RedisRateLimiter
-from tests.contracts.conftest import Kit, Received, eventually, wait_subscribers
+from tests.contracts.conftest import Kit, Received, eventually, hold, wait_subscribers
 from tests.private_redis import PrivateRedis
 
 redis_only = pytest.mark.parametrize("kit", ["redis"], indirect=True)
@@ -57,15 +57,7 @@ async def test_a_dropped_subscriber_connection_makes_sockets_resync(kit: Kit) ->
 
 @redis_only
 async def test_a_holder_that_overruns_the_timeout_loses_the_lock(kit: Kit) -> None:
-    held, release = asyncio.Event(), asyncio.Event()
-
-    async def holder() -> None:
-        async with kit.locks.lock("overrun", 0.3):
-            held.set()
-            await release.wait()  # longer than its 0.3 s
-
-    task = asyncio.create_task(holder())
-    await held.wait()
+    release, task = await hold(kit, "overrun", 0.3)  # held longer than its 0.3 s
     async with asyncio.timeout(5):
         async with kit.locks.lock("overrun", 3):
             pass  # entered although the first holder has not left

@@ -19,7 +19,7 @@ from server.bus.memory import MemoryLocks, MemoryPresence, MemoryRateLimiter
 from server.config import Settings, to_async_url
 from server.services import chats
 from server.services.context import ServiceContext
-from server.services.lifecycle import request_handoff
+from server.services.lifecycle import accept, request_handoff
 from server.store import migrate
 from server.store.db import Database
 from server.store.models import Chat, Staff
@@ -75,6 +75,12 @@ class Services:
         if queued:
             assert await request_handoff(self.ctx, chat.id, priority=priority) == "queued"
         return chat.id
+
+    async def active_chat(self, staff: Staff, lang: str = "fi") -> str:
+        """A new chat, handed off and accepted by `staff`."""
+        chat_id = await self.chat(lang, queued=True)
+        await accept(self.ctx, staff, chat_id)
+        return chat_id
 
     async def load(self, chat_id: str) -> Chat:
         async with self.ctx.db.read() as session:

@@ -185,8 +185,7 @@ async def test_take_next_at_capacity_is_refused(svc: Services) -> None:
 async def test_transfer_to_a_colleague_moves_the_chat_with_the_note(svc: Services) -> None:
     aino = await svc.staff("aino", display_name="Aino")
     britta = await svc.staff("britta", display_name="Britta", languages="sv,fi")
-    chat_id = await svc.chat(queued=True)
-    await lifecycle.accept(svc.ctx, aino, chat_id)
+    chat_id = await svc.active_chat(aino)
     topic = f"chat:{chat_id}"
     with svc.bus.capture() as events:
         await lifecycle.transfer(svc.ctx, aino, chat_id, "britta", "  Swedish speaker ")
@@ -211,8 +210,7 @@ async def test_transfer_to_a_colleague_moves_the_chat_with_the_note(svc: Service
 async def test_transfer_to_the_queue_puts_the_chat_at_its_head(svc: Services) -> None:
     staff = await svc.staff()
     older = await svc.chat(queued=True)
-    chat_id = await svc.chat(queued=True)
-    await lifecycle.accept(svc.ctx, staff, chat_id)
+    chat_id = await svc.active_chat(staff)
     topic = f"chat:{chat_id}"
     with svc.bus.capture() as events:
         await lifecycle.transfer(svc.ctx, staff, chat_id, "queue", None)
@@ -236,8 +234,7 @@ async def test_transfer_refusals_change_nothing(svc: Services) -> None:
     await svc.staff("away", status="away")
     await svc.staff("offline", status=None)
     stranger = await svc.staff("stranger")
-    chat_id = await svc.chat(queued=True)
-    await lifecycle.accept(svc.ctx, aino, chat_id)
+    chat_id = await svc.active_chat(aino)
     with svc.bus.capture() as events:
         for target in ("away", "offline", "nobody"):
             with pytest.raises(Conflict, match="not available"):
@@ -252,8 +249,7 @@ async def test_transfer_refusals_change_nothing(svc: Services) -> None:
 
 async def test_requeue_of_a_disconnected_staff_members_chat(svc: Services) -> None:
     staff = await svc.staff()
-    chat_id = await svc.chat(queued=True)
-    await lifecycle.accept(svc.ctx, staff, chat_id)
+    chat_id = await svc.active_chat(staff)
     topic = f"chat:{chat_id}"
     with svc.bus.capture() as events:
         assert await lifecycle.requeue(svc.ctx, chat_id, staff.id, reason="staff_disconnected")
@@ -275,8 +271,7 @@ async def test_requeue_of_a_disconnected_staff_members_chat(svc: Services) -> No
 
 async def test_close_by_staff_stores_the_tags(svc: Services) -> None:
     staff = await svc.staff()
-    chat_id = await svc.chat(queued=True)
-    await lifecycle.accept(svc.ctx, staff, chat_id)
+    chat_id = await svc.active_chat(staff)
     topic = f"chat:{chat_id}"
     with svc.bus.capture() as events:
         await lifecycle.close_by_staff(svc.ctx, staff, chat_id, ["other", "other"], "referred",
@@ -296,8 +291,7 @@ async def test_close_by_staff_stores_the_tags(svc: Services) -> None:
 
 async def test_close_with_an_unknown_topic_or_by_another_is_refused(svc: Services) -> None:
     staff, other = await svc.staff(), await svc.staff()
-    chat_id = await svc.chat(queued=True)
-    await lifecycle.accept(svc.ctx, staff, chat_id)
+    chat_id = await svc.active_chat(staff)
     with svc.bus.capture() as events:
         with pytest.raises(InvalidInput, match="unknown topic"):
             await lifecycle.close_by_staff(svc.ctx, staff, chat_id, ["greet"], "other", None)
@@ -309,8 +303,7 @@ async def test_close_with_an_unknown_topic_or_by_another_is_refused(svc: Service
 
 async def test_a_chat_the_resident_closed_is_tagged_once_by_its_staff_member(svc: Services) -> None:
     staff = await svc.staff()
-    chat_id = await svc.chat(queued=True)
-    await lifecycle.accept(svc.ctx, staff, chat_id)
+    chat_id = await svc.active_chat(staff)
     topic = f"chat:{chat_id}"
     with svc.bus.capture() as events:
         await lifecycle.close_by_resident(svc.ctx, chat_id)
