@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import os
 import uuid
 from collections.abc import Iterator
@@ -19,9 +18,7 @@ from tests.helpers import ServerProcess, start_server
 REDIS_URL = os.environ.get("NEUVO_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 POSTGRES_URL = os.environ.get("NEUVO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite-memory", "postgres-redis"]
-# Databases 3-15, handed out in turn (a whole run needs more than 13; a database comes round
-# again only long after the module that had it has finished).
-_redis_dbs = itertools.cycle(range(3, 16))
+_redis_dbs = iter(range(3, 16))
 
 
 def _require_services() -> None:
