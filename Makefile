@@ -35,12 +35,12 @@ browser:
 
 test: $(BIN)/.installed-test services browser
 	$(BIN)/ruff check server bot tests $(wildcard bench)
-	$(BIN)/mypy server bot
+	$(BIN)/mypy server bot tests
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check server bot tests $(wildcard bench)
-	$(BIN)/mypy server bot
+	$(BIN)/mypy server bot tests
 
 bench: $(BIN)/.installed-test
 	$(BIN)/python bench/chat_bench.py

@@ -26,10 +26,15 @@ def _data_file(value: str) -> Path:
     return path
 
 
-def add_bot_commands(subparsers: argparse._SubParsersAction) -> None:
+def add_bot_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     bot = subparsers.add_parser("bot", help="train, validate and test the bot content",
                                 description="Tools for the bot content in bot/ (a Rasa 3.x project).")
-    bot.set_defaults(func=lambda args: (bot.print_help(), 2)[1])
+
+    def usage(_args: argparse.Namespace) -> int:
+        bot.print_help()
+        return 2
+
+    bot.set_defaults(func=usage)
     sub = bot.add_subparsers(dest="bot_command", metavar="COMMAND")
     project = argparse.ArgumentParser(add_help=False)
     project.add_argument("--project", type=_project_dir, default=DEFAULT_PROJECT,

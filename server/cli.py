@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from server.config import ConfigError, Settings, load_settings
+from server.vocabulary import LANGS, ROLES
 
 # Transport frames above this close the socket with 1009. Protocol frames are at most 16 KiB;
 # compression is off so that a small frame cannot inflate to megabytes before any check.
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="staff_command", required=True)
     add = staff.add_parser("add", help="create a staff account (password read from stdin)")
     add.add_argument("username")
-    add.add_argument("--role", action="append", choices=["staff", "supervisor", "editor", "admin"],
+    add.add_argument("--role", action="append", choices=ROLES,
                      required=True, help="may be given several times")
     add.add_argument("--display-name", required=True, help="the name residents see")
     add.add_argument("--password-stdin", action="store_true", required=True,
@@ -123,7 +124,7 @@ async def _demo_account(settings: Settings) -> None:
     try:
         await accounts.create_or_reset(db, "demo", password, ["staff", "supervisor", "editor"],
                                        "Sosiaaliohjaaja", settings.default_capacity,
-                                       ["fi", "sv", "en"])
+                                       list(LANGS))
     finally:
         await db.dispose()
     print(f"\n  Demo staff account (development only): username demo, password {password}\n",

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import httpx
 import websockets
@@ -64,6 +64,7 @@ class ServerProcess:
     log_path: Path | None = None
     proc: subprocess.Popen[bytes] | None = None
     cwd: Path = ROOT
+    _log: BinaryIO | None = None
 
     @property
     def base_url(self) -> str:
@@ -74,9 +75,20 @@ class ServerProcess:
         return f"ws://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        """Start and wait for /healthz; a server that does not come up is stopped again (no
+        process or open log file is left behind)."""
+        self._log = open(self.log_path, "ab") if self.log_path else None  # closed in stop()
         self.proc = subprocess.Popen([*NEUVO, "serve", "--port", str(self.port)], env=self.env,
-                                     cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT)
+                                     cwd=self.cwd, stdout=self._log or subprocess.DEVNULL,
+                                     stderr=subprocess.STDOUT)
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.stop(kill=True)
+            raise
+
+    def _wait_healthy(self) -> None:
+        assert self.proc is not None
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -88,6 +100,14 @@ class ServerProcess:
         raise RuntimeError("server did not start in 30 s: " + self.log_tail())
 
     def stop(self, kill: bool = False) -> None:
+        try:
+            self._stop_process(kill)
+        finally:
+            if self._log is not None:
+                self._log.close()
+                self._log = None
+
+    def _stop_process(self, kill: bool) -> None:
         if self.proc is None or self.proc.poll() is not None:
             return
         if kill:
@@ -166,7 +186,8 @@ class Client:
     async def next(self, timeout: float = 5.0) -> dict[str, Any]:
         if self.buffer:
             return self.buffer.pop(0)
-        return json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        frame: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        return frame
 
     async def expect(self, type_: str, timeout: float = 5.0, **match: Any) -> dict[str, Any]:
         """The next frame of `type_` (matching fields); other frames stay buffered."""
@@ -180,10 +201,10 @@ class Client:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise TimeoutError(f"no {type_} {match} within {timeout}s; saw {skipped}")
-                frame = json.loads(await asyncio.wait_for(self.ws.recv(), remaining))
-                if frame["type"] == type_ and all(frame.get(k) == v for k, v in match.items()):
-                    return frame
-                skipped.append(frame)
+                got: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(), remaining))
+                if got["type"] == type_ and all(got.get(k) == v for k, v in match.items()):
+                    return got
+                skipped.append(got)
         finally:
             self.buffer.extend(skipped)
 

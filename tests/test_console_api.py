@@ -377,6 +377,7 @@ async def test_service_hours_and_announcement_reach_residents(server: ServerProc
     async with api(server, sup) as s:
         start = await s.ok("GET", "/api/v1/supervisor/service")
         assert start["source"] == "environment" and start["hours"]["always"] is True
+        bad: Any
         for bad in ({"weekly": {"mon": [{"from": "16:00", "to": "08:00"}]}},
                     {"weekly": {"funday": []}},
                     {"weekly": {"mon": [{"from": "8", "to": "16:00"}]}},

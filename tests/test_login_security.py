@@ -154,7 +154,7 @@ async def test_dev_servers_starting_together_create_the_demo_account_once(
                 await asyncio.sleep(0.02)
             await blocker.commit()
             results = await starts
-            assert results == [None, None], results
+            assert list(results) == [None, None], results
             rows = await conn.fetchval("SELECT count(*) FROM staff WHERE username = 'demo'")
             assert rows == 1
         finally:

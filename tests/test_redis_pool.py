@@ -64,8 +64,10 @@ async def test_exhausted_pool_is_an_outage_not_a_fallback() -> None:
     try:
         client = backends.redis
         assert client is not None
-        blockers = [asyncio.create_task(client.blpop([f"never:{i}"], timeout=3))
-                    for i in range(2)]
+        async def block(i: int) -> None:
+            await client.blpop([f"never:{i}"], timeout=3)
+
+        blockers = [asyncio.create_task(block(i)) for i in range(2)]
         pool = client.connection_pool
         deadline = asyncio.get_running_loop().time() + 2
         while len(pool._in_use_connections) < 2:  # both connections taken by BLPOP

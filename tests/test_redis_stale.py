@@ -20,7 +20,7 @@ def kill_normal_clients(url: str) -> None:
     """Close every plain (non-pub/sub) client connection on the server, as a restart would,
     while the bus's subscriber connection stays up."""
     admin = redis.Redis.from_url(url)
-    admin.execute_command("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes")
+    admin.client_kill_filter(_type="normal", skipme=True)
 
 
 async def test_publish_on_a_stale_pooled_connection_is_retried() -> None:

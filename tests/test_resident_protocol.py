@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import pytest
@@ -32,7 +33,7 @@ async def test_create_chat_returns_token_and_ws_url(server: ServerProcess) -> No
     ({"lang": "fi", "municipality": "x" * 101}, 422),
 ])
 async def test_create_chat_refuses_bad_bodies(
-    server: ServerProcess, body: dict, status: int,
+    server: ServerProcess, body: dict[str, Any], status: int,
 ) -> None:
     async with httpx.AsyncClient() as http:
         response = await http.post(server.base_url + "/api/v1/chats", json=body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 import pytest
@@ -80,7 +81,7 @@ async def test_queue_accept_chat_and_messages(server: ServerProcess) -> None:
     resident = await Resident.start(server)
     await resident.say("Tarvitsen apua vuokran kanssa")
     await resident.send({"type": "handoff.request"})
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     while not items:
         update = await staff.expect("queue.updated", timeout=5)
         items = [i for i in update["items"] if i["chat_id"] == resident.chat_id]

@@ -94,7 +94,8 @@ class IntentClassifier:
             values.extend(v / norm for _, v in part)
         if not indices:
             return self._intercept.copy()
-        return self._intercept + np.asarray(values) @ self._coef_t[indices]
+        scores: np.ndarray = self._intercept + np.asarray(values) @ self._coef_t[indices]
+        return scores
 
     def rank(self, text: str, lang: str | None = None) -> list[tuple[str, float]]:
         """All intents with confidences (summing to 1), best first."""

@@ -7,9 +7,18 @@ from pathlib import Path
 
 from bot.catalogue import ALL_INTENTS, FALLBACK_INTENT, SAFETY_INTENTS
 from bot.engine.facts import CONTEXT_KEYS, COUNTY_FILE, load_facts, placeholders
-from bot.engine.loader import NLU_FILES, RULES_FILE, Problem, ProjectError, RawProject, child, line_of
+from bot.engine.loader import (
+    DEFAULT_PROJECT,
+    NLU_FILES,
+    RULES_FILE,
+    Problem,
+    ProjectError,
+    RawProject,
+    child,
+    line_of,
+)
 from bot.engine.normalise import clean, fold
-from bot.engine.project import DEFAULT_PROJECT, DOMAIN_FILE, Project, parse_project
+from bot.engine.project import DOMAIN_FILE, Project, parse_project
 from bot.engine.safety import load_safety
 
 MIN_EXAMPLES = {"fi": 20, "sv": 8, "en": 8}

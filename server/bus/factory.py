@@ -33,6 +33,10 @@ class Backends:
         for client in [self.redis, *self.extra_clients]:
             if client is not None:
                 await client.aclose()
+        if self.redis is not None:
+            # The client was given its pool, so closing the client leaves the pool's
+            # connections open: close them too (no unclosed sockets at shutdown).
+            await self.redis.connection_pool.disconnect()
 
 
 def make_backends(redis_url: str | None, pool_size: int = 64,

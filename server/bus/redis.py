@@ -40,7 +40,7 @@ class WaitingPool(BlockingConnectionPool):
 
     async def get_connection(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            return await super().get_connection(*args, **kwargs)
+            return await super().get_connection(*args, **kwargs)  # type: ignore[no-untyped-call]
         except RedisConnectionError as exc:
             if isinstance(exc.__cause__, asyncio.TimeoutError):
                 raise PoolExhausted("no free redis connection in the pool") from exc
@@ -111,7 +111,7 @@ class RedisBus:
         pubsub, self._pubsub = self._pubsub, None
         if pubsub is not None:
             with suppress(RedisError, OSError):
-                await pubsub.aclose()
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     async def _reconnect(self) -> None:
         """Subscribe again (raises while Redis is unreachable), then let every socket catch

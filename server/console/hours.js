@@ -3,7 +3,7 @@
 
 import { api, errorText } from "./api.js";
 import { $, announce, h } from "./dom.js";
-import { lang, t } from "./i18n.js";
+import { LANGS, lang, t } from "./i18n.js";
 import { confirmAction, pageAlert } from "./pageshell.js";
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -48,7 +48,7 @@ export class ServiceAdmin {
     $("#hours-tz").value = hours.tz;
     $("#hours-days").replaceChildren(...DAYS.map((day) => this.dayRow(day, hours.weekly[day] || [])));
     $("#hours-exceptions").replaceChildren(...hours.exceptions.map((e) => this.exceptionRow(e)));
-    for (const code of ["fi", "sv", "en"]) $(`#ann-${code}`).value = settings.announcement[code] || "";
+    for (const code of LANGS) $(`#ann-${code}`).value = settings.announcement[code] || "";
     this.syncAlways();
     this.render();
   }
@@ -164,7 +164,7 @@ export class ServiceAdmin {
 
   async saveAnnouncement() {
     const body = {};
-    for (const code of ["fi", "sv", "en"]) body[code] = $(`#ann-${code}`).value.trim() || null;
+    for (const code of LANGS) body[code] = $(`#ann-${code}`).value.trim() || null;
     try {
       // Only the announcement part: unsaved changes to the hours stay in the form.
       this.settings = await api("PUT", "/api/v1/supervisor/service/announcement", body);

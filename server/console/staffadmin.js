@@ -3,11 +3,10 @@
 
 import { api, errorText } from "./api.js";
 import { $, announce, h, openDialog, syncList } from "./dom.js";
-import { langName, t } from "./i18n.js";
+import { LANGS, langName, t } from "./i18n.js";
 import { confirmAction, pageAlert } from "./pageshell.js";
 
 const ROLES = ["staff", "supervisor", "editor", "admin"];
-const LANGS = ["fi", "sv", "en"];
 
 export class StaffAdmin {
   constructor(me) {

@@ -9,15 +9,15 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+# Re-exported: the protocol's types are imported from here.
+from server.vocabulary import Lang as Lang
+from server.vocabulary import Outcome as Outcome
+
 ChatState = Literal["bot", "queued", "active", "closed"]
 Author = Literal["resident", "bot", "staff", "system"]
-Lang = Literal["fi", "sv", "en"]
 ErrorCode = Literal[
     "invalid_frame", "unauthorized", "forbidden", "too_large", "rate_limited", "conflict",
     "chat_closed", "unavailable",
-]
-Outcome = Literal[
-    "solved_first_contact", "referred", "needs_identification", "no_answer_from_resident", "other"
 ]
 MAX_TEXT_CHARS = 4000
 MAX_FRAME_BYTES = 16 * 1024

@@ -27,10 +27,9 @@ from server.services.passwords import hash_password
 from server.services.tokens import hash_token
 from server.store.db import Database
 from server.store.models import Staff, StaffSession, aware
+from server.vocabulary import CHAT_ROLES as CHAT_ROLES  # re-exported for the web layer
+from server.vocabulary import LANGS, ROLES, one_of
 
-ROLES = ("staff", "supervisor", "editor", "admin")
-# Roles that may open the staff socket and take chats.
-CHAT_ROLES = ("staff", "supervisor")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
 
@@ -49,13 +48,13 @@ def validate_account(username: str, password: str | None, roles: list[str], disp
     if password is not None and len(password) < MIN_PASSWORD:
         raise InvalidInput(f"password must be at least {MIN_PASSWORD} characters")
     if not roles or any(r not in ROLES for r in roles):
-        raise InvalidInput(f"roles must be among {', '.join(ROLES)}")
+        raise InvalidInput(f"roles must be among {one_of(ROLES)}")
     if not 1 <= len(display_name.strip()) <= 100:
         raise InvalidInput("display name must be 1–100 characters")
     if not 1 <= capacity <= 50:
         raise InvalidInput("capacity must be between 1 and 50")
-    if not languages or any(lang not in ("fi", "sv", "en") for lang in languages):
-        raise InvalidInput("languages must be among fi, sv, en")
+    if not languages or any(lang not in LANGS for lang in languages):
+        raise InvalidInput(f"languages must be among {one_of(LANGS)}")
 
 
 async def add_staff(db: Database, username: str, password: str, roles: list[str],

@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import col
 
+from server import vocabulary
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput, NotFound
 from server.store.models import CannedReply
 
-LANGS = ("fi", "sv", "en")
+LANGS = vocabulary.LANGS
 MAX_TITLE, MAX_TEXT, MAX_QUERY = 100, 2000, 100
 
 
@@ -19,7 +20,7 @@ def as_json(item: CannedReply) -> dict[str, object]:
 
 def _validate(lang: str, title: str, text: str) -> tuple[str, str]:
     if lang not in LANGS:
-        raise InvalidInput("lang must be one of fi, sv, en")
+        raise InvalidInput(f"lang must be one of {vocabulary.one_of(LANGS)}")
     title, text = title.strip(), text.strip()
     if not 1 <= len(title) <= MAX_TITLE:
         raise InvalidInput(f"title must be 1–{MAX_TITLE} characters")
@@ -31,7 +32,7 @@ def _validate(lang: str, title: str, text: str) -> tuple[str, str]:
 async def search(ctx: ServiceContext, lang: str | None = None,
                  query: str | None = None) -> list[CannedReply]:
     if lang is not None and lang not in LANGS:
-        raise InvalidInput("lang must be one of fi, sv, en")
+        raise InvalidInput(f"lang must be one of {vocabulary.one_of(LANGS)}")
     if query is not None and len(query) > MAX_QUERY:
         raise InvalidInput(f"q must be at most {MAX_QUERY} characters")
     stmt = select(CannedReply)

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
+from server import vocabulary
 from server.protocol.frames import Button, ReadFrame, TypingFrame
 from server.services.context import ServiceContext, chat_topic
 from server.services.errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthorized
@@ -21,7 +22,7 @@ from server.services.tokens import hash_token
 from server.store.models import Chat, Feedback
 
 log = logging.getLogger(__name__)
-LANGS = ("fi", "sv", "en")
+LANGS = vocabulary.LANGS
 
 
 def client_key(ctx: ServiceContext, address: str) -> str:
@@ -33,7 +34,7 @@ async def create_chat(ctx: ServiceContext, lang: str, municipality: str | None,
                       client_address: str) -> tuple[Chat, str]:
     """Open an anonymous chat; returns the chat and the resident token (shown once)."""
     if lang not in LANGS:
-        raise InvalidInput("lang must be one of fi, sv, en")
+        raise InvalidInput(f"lang must be one of {vocabulary.one_of(LANGS)}")
     if municipality is not None and not (1 <= len(municipality.strip()) <= 100):
         raise InvalidInput("municipality must be 1–100 characters")
     allowed = await ctx.backends.limiter.hit(

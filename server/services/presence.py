@@ -11,6 +11,7 @@ from sqlmodel import col
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput
 from server.store.models import Staff
+from server.vocabulary import one_of
 
 MIN_TTL_S = 3.0
 
@@ -75,7 +76,7 @@ async def service_status(ctx: ServiceContext, lang: str) -> dict[str, object]:
     from server.services import service_config
 
     if lang not in service_config.LANGS:
-        raise InvalidInput("lang must be one of fi, sv, en")
+        raise InvalidInput(f"lang must be one of {one_of(service_config.LANGS)}")
     config = await service_config.current(ctx)
     open_now = config.hours.is_open(ctx.clock())
     return {

@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from server import vocabulary
 from server.protocol.frames import ConfigChanged
 from server.services.errors import InvalidInput
 from server.services.hours import DAYS, Closure, ServiceHours
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 CONFIG_TOPIC = "config"
 CACHE_TTL_S = 30.0
-LANGS = ("fi", "sv", "en")
+LANGS = vocabulary.LANGS
 MAX_ANNOUNCEMENT = 300
 MAX_EXCEPTIONS = 200
 MAX_NOTE = 200

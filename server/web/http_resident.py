@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
@@ -12,13 +12,14 @@ from starlette.routing import Route
 from server.protocol.checks import SafeStr
 from server.services import chats, presence
 from server.services.context import ServiceContext
+from server.vocabulary import Lang
 from server.web import metrics
 from server.web.security import client_address, handles_errors, read_model
 
 
 class CreateChat(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    lang: Literal["fi", "sv", "en"]
+    lang: Lang
     municipality: Annotated[SafeStr, Field(min_length=1, max_length=100)] | None = None
 
 

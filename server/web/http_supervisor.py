@@ -3,7 +3,7 @@ canned replies, service hours and announcement, audit log. Roles are checked per
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
@@ -16,13 +16,13 @@ from server.services import accounts, canned, feedback, lifecycle, overview, que
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput
 from server.store.models import Staff
+from server.vocabulary import Lang, Role
 from server.web.http_staff import account_json, require
 from server.web.security import handles_errors, read_model
 
 SUPERVISOR = "supervisor"
 Username = Annotated[SafeStr, Field(min_length=1, max_length=64)]
-Role = Literal["staff", "supervisor", "editor", "admin"]
-LangCode = Literal["fi", "sv", "en"]
+LangCode = Lang
 
 
 class Strict(BaseModel):

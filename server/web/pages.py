@@ -17,6 +17,7 @@ from starlette.routing import Route
 from server.services import accounts
 from server.services.context import ServiceContext
 from server.services.errors import Unauthorized
+from server.vocabulary import LANGS
 from server.web.http_staff import COOKIE
 
 CONSOLE = Path(__file__).resolve().parent.parent / "console"
@@ -52,7 +53,7 @@ async def console_page(request: Request) -> Response:
 
 def _forbidden_page(kind: str) -> HTMLResponse:
     parts = []
-    for lang in ("fi", "sv", "en"):
+    for lang in LANGS:
         parts.append(
             f'<section lang="{lang}"><h2>{html.escape(_TITLE[lang])}</h2>'
             f"<p>{html.escape(_FORBIDDEN[kind][lang])}</p>"

@@ -91,7 +91,7 @@ async def test_no_reply_ever_shows_a_raw_placeholder(bot: EmbeddedBot) -> None:
     for intent in engine.project.intents:
         for lang in ("fi", "sv", "en"):
             for in_hours in (True, False):
-                turn = await bot.respond(f"/{intent}", make_ctx(lang, in_hours=in_hours))  # type: ignore[arg-type]
+                turn = await bot.respond(f"/{intent}", make_ctx(lang, in_hours=in_hours))
                 assert turn.replies, intent
                 for reply in turn.replies:
                     assert not re.search(r"\{\w+\}", reply.text), (intent, lang, reply.text)

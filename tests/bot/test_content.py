@@ -34,7 +34,8 @@ def test_content_validates_without_problems() -> None:
 
 
 def test_no_training_example_is_a_dev_sentence() -> None:
-    dev = {fold(clean(row[2])) for row in csv.reader(DEV_SET.open(encoding="utf-8"), delimiter="\t")}
+    with DEV_SET.open(encoding="utf-8") as rows:
+        dev = {fold(clean(row[2])) for row in csv.reader(rows, delimiter="\t")}
     leaked = [e.text for e in load_project().examples if fold(clean(e.text)) in dev]
     assert leaked == []
 

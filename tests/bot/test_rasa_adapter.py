@@ -9,6 +9,7 @@ import json
 import socket
 import time
 from collections.abc import AsyncIterator
+from typing import cast
 
 import httpx
 import pytest
@@ -75,14 +76,16 @@ def _fake_rasa(parse_intent: str, messages: list[dict[str, object]], seen: list[
 
 async def test_custom_payloads_map_to_handoff_and_safety() -> None:
     seen: list[dict[str, object]] = []
-    messages = [{"recipient_id": "c", "text": "Siirrän sinut.", "buttons": [{"title": "X", "payload": "/x"}]},
-                {"recipient_id": "c", "custom": {"neuvo": {"handoff": True, "safety": False}}}]
+    messages: list[dict[str, object]] = [
+        {"recipient_id": "c", "text": "Siirrän sinut.", "buttons": [{"title": "X", "payload": "/x"}]},
+        {"recipient_id": "c", "custom": {"neuvo": {"handoff": True, "safety": False}}}]
     bot = RasaBot("http://rasa", transport=_fake_rasa("request_human", messages, seen))
     turn = await bot.respond("ihminen", make_ctx("fi", in_hours=True, streak=1))
     assert turn.intent == "request_human" and turn.handoff and not turn.safety and turn.fallback_streak == 0
     assert turn.replies[0].buttons[0].payload == "/x"
-    slots = next(s["body"] for s in seen if str(s["path"]).endswith("/tracker/events"))
-    names = {e["name"]: e["value"] for e in slots}  # type: ignore[union-attr]
+    slots = cast(list[dict[str, object]],
+                 next(s["body"] for s in seen if str(s["path"]).endswith("/tracker/events")))
+    names = {e["name"]: e["value"] for e in slots}
     assert names["language"] == "fi" and names["in_service_hours"] is True
     assert names["social_emergency_phone"]  # generic wording, never empty
     await bot.close()

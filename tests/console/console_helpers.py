@@ -7,24 +7,24 @@ import os
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from tests.helpers import PASSWORD, Resident, ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "server" / "console" / "screenshots"
 ARTIFACTS = ROOT / "test-artifacts" / "console"
-DESKTOP = {"width": 1280, "height": 720}
-TABLET_LANDSCAPE = {"width": 1024, "height": 768}
-TABLET_PORTRAIT = {"width": 768, "height": 1024}
+DESKTOP = ViewportSize(width=1280, height=720)
+TABLET_LANDSCAPE = ViewportSize(width=1024, height=768)
+TABLET_PORTRAIT = ViewportSize(width=768, height=1024)
 
 
-async def new_console(browser: Browser, viewport: dict[str, int] | None = None,
+async def new_console(browser: Browser, viewport: ViewportSize | None = None,
                       lang: str = "fi", locale: str | None = None) -> tuple[BrowserContext, Page]:
     """A browser context (own cookies) with the UI language preset; JS errors collected.
     `locale` is the browser's own locale (time and date field formats)."""
     context = await browser.new_context(viewport=viewport or DESKTOP, accept_downloads=True,
-                                        **({"locale": locale} if locale else {}))
+                                        locale=locale)
     await context.add_init_script(f"localStorage.setItem('neuvo.console.lang', '{lang}')")
     page = await context.new_page()
     errors: list[str] = []

@@ -52,7 +52,7 @@ async def test_service_status_and_announcement_are_shown_as_text(page: Page,
     await expect(page.locator("#service-status")).to_have_text(
         "Työntekijät eivät ole nyt paikalla. Botti vastaa aina.")
     await expect(page.locator("#service-hours")).to_have_text("Työntekijät ovat paikalla: ma–pe 8–16")
-    await expect(page.locator("#announcement-text")).to_have_text(status["announcement"])
+    await expect(page.locator("#announcement-text")).to_have_text(str(status["announcement"]))
     assert await page.locator("#announcement b").count() == 0
 
 

@@ -3,6 +3,8 @@ panel, with a visible focus indicator on every stop."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from playwright.async_api import Frame, Page, expect
 
 from tests.helpers import ServerProcess, StaffClient, create_staff
@@ -35,12 +37,13 @@ LAUNCHER_FOCUS = """() => {
 }"""
 
 
-async def focused(frame: Frame) -> dict | None:
-    return await frame.evaluate(FOCUSED)
+async def focused(frame: Frame) -> dict[str, Any] | None:
+    element: dict[str, Any] | None = await frame.evaluate(FOCUSED)
+    return element
 
 
 async def tab_until(page: Page, frame: Frame, want: str, back: bool = False,
-                    limit: int = 20) -> dict:
+                    limit: int = 20) -> dict[str, Any]:
     """Press (Shift+)Tab until the frame's focused element has id/text `want`; every stop
     on the way inside the frame must show a focus outline."""
     for _ in range(limit):

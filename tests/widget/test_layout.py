@@ -4,7 +4,7 @@ and county colours that keep their contrast. Screenshots go to widget/screenshot
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Browser, Frame, Page, expect
+from playwright.async_api import Browser, Frame, Page, ViewportSize, expect
 
 from tests.helpers import ServerProcess
 from tests.widget.widget_helpers import (
@@ -46,7 +46,7 @@ async def conversation(page: Page, server: ServerProcess) -> Frame:
     ("zoom-200", {"width": 640, "height": 400}, 2),
 ])
 async def test_reflow_without_horizontal_scrolling(browser: Browser, server: ServerProcess,
-                                                   name: str, viewport: dict, scale: int) -> None:
+                                                   name: str, viewport: ViewportSize, scale: int) -> None:
     context = await browser.new_context(viewport=viewport, device_scale_factor=scale,
                                         permissions=["local-network-access"])
     page = await context.new_page()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 from playwright.async_api import Page, expect
 
@@ -20,7 +21,7 @@ from tests.widget.widget_helpers import (
 )
 
 
-async def server_transcript(server: ServerProcess, chat_id: str, token: str) -> list[dict]:
+async def server_transcript(server: ServerProcess, chat_id: str, token: str) -> list[dict[str, Any]]:
     """Every stored message of the chat, replayed from seq 0 by a plain protocol client."""
     resident = Resident(None, chat_id, token)
     welcome = await resident.connect(server, last_seq=0)
@@ -120,7 +121,7 @@ async def test_unknown_chat_offers_a_new_one(page: Page, server: ServerProcess) 
     assert (await stored_chat(frame))["chat_id"] != chat["chat_id"]
 
 
-async def put_stored_chat(page: Page, kind: str, chat: dict) -> None:
+async def put_stored_chat(page: Page, kind: str, chat: dict[str, Any]) -> None:
     value = json.dumps(chat)
     if kind == "frame":
         raise AssertionError("this browser lets the frame keep its own storage; adapt the test")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Frame, Page, expect
+from playwright.async_api import FloatRect, Frame, Page, expect
 
 from tests.helpers import ServerProcess
 
@@ -93,7 +93,8 @@ async def stored_chat(frame: Frame) -> dict[str, Any]:
         values = await frame.page.evaluate("JSON.parse(sessionStorage.getItem('neuvo.frame'))")
         raw = values.get("neuvo.chat.v1")
     assert raw, "no chat stored"
-    return json.loads(raw)
+    chat: dict[str, Any] = json.loads(raw)
+    return chat
 
 
 async def send(frame: Frame, text: str) -> None:
@@ -115,7 +116,7 @@ async def axe_check(target: Page | Frame, label: str) -> None:
     # its own run, with axe injected into it).
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"],
                "iframes": False}
-    results = await _axe.run(target, options=options)  # type: ignore[arg-type]
+    results = await _axe.run(target, options=options)
     violations = results.response["violations"]
     if violations:
         report = "\n".join(
@@ -135,7 +136,7 @@ async def screenshot(page: Page, name: str) -> Path:
     path = folder / f"{name}.png"
     size = page.viewport_size
     if size and size["width"] > 800:  # desktop: only the corner with the widget
-        clip = {"x": size["width"] - 440, "y": 0, "width": 440, "height": size["height"]}
+        clip = FloatRect(x=size["width"] - 440, y=0, width=440, height=size["height"])
         await page.screenshot(path=str(path), clip=clip)
     else:
         await page.screenshot(path=str(path))
