@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import tempfile
 import time
@@ -20,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load import report  # noqa: E402
-from bench.load.limits import raise_open_files  # noqa: E402
-from bench.load.runner import Plan, log, run_scenario, staff_count  # noqa: E402
-from bench.load.servers import SCENARIOS, scenario  # noqa: E402
+from bench.load import report
+from bench.load.limits import raise_open_files
+from bench.load.runner import Plan, log, run_scenario, staff_count
+from bench.load.servers import SCENARIOS, scenario
 
-SMOKE = Plan(pairs=20, rates=(50, 100), step_s=2.0, warmup_rate=20, warmup_s=1.0, ramp=False,
+SMOKE = Plan(pairs=20, staff=2, rates=(25, 50), step_s=2.0, warmup_rate=20, warmup_s=1.0, ramp=False,
              idle=50, overload_s=5.0, stall_s=5.0, drain_cap_s=20.0)
 
 
@@ -35,6 +36,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--scenarios", default=",".join(SCENARIOS),
                         help="comma-separated: " + ", ".join(SCENARIOS))
     parser.add_argument("--pairs", type=int, help="resident/staff pairs (default 500)")
+    parser.add_argument("--staff", type=int, help="staff accounts (default 10, ≤ 50 pairs each)")
     parser.add_argument("--rates", help="fixed offered rates, msg/s (default 200,500,1000,2000)")
     parser.add_argument("--step-s", type=float, help="seconds per fixed step (default 10)")
     parser.add_argument("--no-ramp", action="store_true", help="skip the ramp")
@@ -49,19 +51,23 @@ def parse_args() -> argparse.Namespace:
 
 def make_plan(args: argparse.Namespace) -> Plan:
     plan = SMOKE if args.smoke else Plan()
-    changes = {"pairs": args.pairs, "step_s": args.step_s, "confirm_s": args.confirm_s,
+    changes = {"pairs": args.pairs, "staff": args.staff, "step_s": args.step_s, "confirm_s": args.confirm_s,
                "idle": args.idle, "workers": args.workers,
                "rates": tuple(float(r) for r in args.rates.split(",")) if args.rates else None}
     plan = Plan(**{**asdict(plan), **{k: v for k, v in changes.items() if v is not None}})
     if args.no_ramp:
         plan.ramp = False
-    if not 1 <= plan.pairs <= 10_000 or not 1 <= plan.workers <= 16 or plan.idle < 0:
-        raise SystemExit("--pairs must be 1–10000, --workers 1–16, --idle ≥ 0")
+    if (not 1 <= plan.pairs <= 10_000 or not 1 <= plan.workers <= 16 or plan.idle < 0
+            or plan.staff < 1 or plan.workers > staff_count(plan)):
+        raise SystemExit("--pairs must be 1–10000, --staff ≥ 1, --workers 1–16 and at most the "
+                         "staff accounts (each worker owns whole staff members), --idle ≥ 0")
     return plan
 
 
 def main() -> int:
     args = parse_args()
+    # Killed from outside (timeout, Ctrl-C in make): unwind so every server process is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     plan = make_plan(args)
     names = [n.strip() for n in args.scenarios.split(",") if n.strip()]
     unknown = [n for n in names if n not in SCENARIOS]
@@ -76,7 +82,7 @@ def main() -> int:
         log(f"# {name}: {SCENARIOS[name]}")
         with tempfile.TemporaryDirectory() as tmp:
             try:
-                with scenario(name, Path(tmp), staff_count(plan.pairs), args.bot) as target:
+                with scenario(name, Path(tmp), staff_count(plan), args.bot) as target:
                     run["scenarios"][name] = run_scenario(target, plan)
             except Exception as exc:  # a scenario that cannot run fails the run, loudly
                 log(f"  FAILED: {type(exc).__name__}: {exc}")

@@ -13,7 +13,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from relay_core import WELCOME, Relay, port_arg  # noqa: E402
+from relay_core import WELCOME, Relay, port_arg
 
 relay = Relay()
 

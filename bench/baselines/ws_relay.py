@@ -12,7 +12,7 @@ from typing import Any
 from websockets.asyncio.server import serve
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from relay_core import WELCOME, Relay, port_arg  # noqa: E402
+from relay_core import WELCOME, Relay, port_arg
 
 relay = Relay()
 

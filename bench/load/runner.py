@@ -19,6 +19,7 @@ CAPACITY = 50   # chats per staff account (the most an account may hold)
 @dataclass
 class Plan:
     pairs: int = 500
+    staff: int = 10          # staff accounts; each holds at most CAPACITY pairs
     rates: tuple[float, ...] = (200, 500, 1000, 2000)
     step_s: float = 10.0
     warmup_rate: float = 100.0
@@ -35,8 +36,9 @@ class Plan:
     drain_cap_s: float = 120.0
 
 
-def staff_count(pairs: int) -> int:
-    return max(10, math.ceil(pairs / CAPACITY)) if pairs >= 10 else pairs
+def staff_count(plan: Plan) -> int:
+    """plan.staff accounts, more if the pairs need them, never more than the pairs."""
+    return min(plan.pairs, max(plan.staff, math.ceil(plan.pairs / CAPACITY)))
 
 
 def split(total: int, parts: int) -> list[int]:
@@ -48,7 +50,7 @@ class Generator:
 
     def __init__(self, target: Target, plan: Plan) -> None:
         self.target, self.plan = target, plan
-        nstaff = staff_count(plan.pairs)
+        nstaff = staff_count(plan)
         per_staff = split(plan.pairs, nstaff)
         names = target.staff or [f"s{i}" for i in range(nstaff)]
         ctx = multiprocessing.get_context("spawn")

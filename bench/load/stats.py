@@ -34,10 +34,12 @@ class StepResult:
     errors: dict[str, int] = field(default_factory=dict)   # error frames by code, closed sockets
     overloaded: bool = False  # sending stopped early: oldest undelivered message too old
     send_elapsed_s: float = 0.0
+    deliver_elapsed_s: float = 0.0  # start of the step -> last delivery
     e2e: list[float] = field(default_factory=list)   # scheduled send -> staff receives
     ack: list[float] = field(default_factory=list)   # scheduled send -> resident gets ack
     lag: list[float] = field(default_factory=list)   # scheduled send -> generator really sent
     server_cpu_s: float | None = None
+    strict_order: bool = True  # Neuvo promises per-chat order; the baselines do not (reported only)
 
     def merge(self, other: StepResult) -> None:
         for name in ("sent", "acked", "delivered", "lost", "unacked", "duplicated", "misrouted",
@@ -46,7 +48,9 @@ class StepResult:
         for code, count in other.errors.items():
             self.errors[code] = self.errors.get(code, 0) + count
         self.overloaded = self.overloaded or other.overloaded
+        self.strict_order = self.strict_order and other.strict_order
         self.send_elapsed_s = max(self.send_elapsed_s, other.send_elapsed_s)
+        self.deliver_elapsed_s = max(self.deliver_elapsed_s, other.deliver_elapsed_s)
         self.e2e += other.e2e
         self.ack += other.ack
         self.lag += other.lag
@@ -54,12 +58,16 @@ class StepResult:
     @property
     def faults(self) -> int:
         """Anything that must never happen, whatever the load."""
-        return (self.lost + self.unacked + self.duplicated + self.misrouted + self.out_of_order
+        order = self.out_of_order if self.strict_order else 0
+        return (self.lost + self.unacked + self.duplicated + self.misrouted + order
                 + sum(self.errors.values()))
 
     @property
     def delivered_rate(self) -> float:
-        return self.delivered / self.send_elapsed_s if self.send_elapsed_s else 0.0
+        """Deliveries per second from the step's start to its last delivery (a server that
+        falls behind is not credited with the offered rate)."""
+        elapsed = max(self.send_elapsed_s, self.deliver_elapsed_s)
+        return self.delivered / elapsed if elapsed else 0.0
 
     @property
     def generator_bound(self) -> bool:

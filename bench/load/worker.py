@@ -53,6 +53,7 @@ class Worker:
         self.last_seq: dict[str, int] = {}
         self.cur = StepResult(0, 0)
         self.steps = 0
+        self.step_start = 0.0
         self.progress = 0
 
     # --- set-up -----------------------------------------------------------------------------
@@ -138,15 +139,17 @@ class Worker:
             self.last_seq[pair.chat_id] = seq
         self.cur.delivered += 1
         self.cur.e2e.append(now - sent[1])
+        self.cur.deliver_elapsed_s = now - self.step_start
         self.progress += 1
 
     # --- one open-loop step -----------------------------------------------------------------
     async def step(self, rate: float, duration: float, start_at: float,
                    overload_s: float, stall_s: float, drain_cap_s: float) -> StepResult:
         self.steps += 1
-        self.cur = res = StepResult(rate, duration)
+        self.cur = res = StepResult(rate, duration, strict_order=self.spec["kind"] == "neuvo")
         self.pending, self.unacked = {}, set()
         total, n = int(rate * duration), len(self.pairs)
+        self.step_start = start_at
         await asyncio.sleep(max(0.0, start_at - time.monotonic()))
         k = 0
         while k < total:
