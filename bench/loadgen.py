@@ -40,6 +40,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rates", help="fixed offered rates, msg/s (default 200,500,1000,2000)")
     parser.add_argument("--step-s", type=float, help="seconds per fixed step (default 10)")
     parser.add_argument("--no-ramp", action="store_true", help="skip the ramp")
+    parser.add_argument("--ramp-step-s", type=float, help="seconds per ramp step (default 5)")
+    parser.add_argument("--max-rate", type=float, help="the ramp stops here (default 100000)")
     parser.add_argument("--confirm-s", type=float, help="seconds the ramp's result must hold")
     parser.add_argument("--idle", type=int, help="idle resident sockets for memory (default 5000)")
     parser.add_argument("--workers", type=int, help="generator processes (default 1)")
@@ -51,7 +53,8 @@ def parse_args() -> argparse.Namespace:
 
 def make_plan(args: argparse.Namespace) -> Plan:
     plan = SMOKE if args.smoke else Plan()
-    changes = {"pairs": args.pairs, "staff": args.staff, "step_s": args.step_s, "confirm_s": args.confirm_s,
+    changes = {"pairs": args.pairs, "staff": args.staff, "ramp_step_s": args.ramp_step_s,
+               "max_rate": args.max_rate, "step_s": args.step_s, "confirm_s": args.confirm_s,
                "idle": args.idle, "workers": args.workers,
                "rates": tuple(float(r) for r in args.rates.split(",")) if args.rates else None}
     plan = Plan(**{**asdict(plan), **{k: v for k, v in changes.items() if v is not None}})

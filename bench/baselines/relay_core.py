@@ -16,9 +16,11 @@ WELCOME = json.dumps({"type": "welcome"})
 
 
 class Relay:
-    def __init__(self) -> None:
+    def __init__(self, drop_every: int = 0, duplicate_every: int = 0) -> None:
         self.staff: dict[str, Send] = {}
         self.seq: dict[str, int] = {}
+        # Fault injection, only to prove the generator catches losses and duplicates.
+        self.drop_every, self.duplicate_every, self.count = drop_every, duplicate_every, 0
 
     def hello(self, frame: dict[str, Any], send: Send) -> str | None:
         """Registers a staff member's chats; returns a resident's chat id."""
@@ -49,13 +51,21 @@ class Relay:
         ack, created = self.created(chat_id, frame)
         await reply(ack)
         target = self.staff.get(chat_id)
-        if target is not None:
+        self.count += 1
+        if target is None or (self.drop_every and self.count % self.drop_every == 0):
+            return
+        await target(created)
+        if self.duplicate_every and self.count % self.duplicate_every == 0:
             await target(created)
 
 
-def port_arg() -> int:
+def options() -> tuple[int, Relay]:
+    """--port, and the fault injection the harness's own tests use (tests/test_loadgen.py)."""
     import argparse
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
-    return int(parser.parse_args().port)
+    parser.add_argument("--drop-every", type=int, default=0, help="test only: lose every Nth")
+    parser.add_argument("--duplicate-every", type=int, default=0, help="test only: repeat every Nth")
+    args = parser.parse_args()
+    return int(args.port), Relay(args.drop_every, args.duplicate_every)

@@ -13,9 +13,9 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from relay_core import WELCOME, Relay, port_arg
+from relay_core import WELCOME, options
 
-relay = Relay()
+PORT, relay = options()
 
 
 async def endpoint(websocket: WebSocket) -> None:
@@ -37,5 +37,5 @@ async def endpoint(websocket: WebSocket) -> None:
 app = Starlette(routes=[WebSocketRoute("/ws", endpoint)])
 
 if __name__ == "__main__":
-    uvicorn.run(app, host="127.0.0.1", port=port_arg(), ws="websockets-sansio",
+    uvicorn.run(app, host="127.0.0.1", port=PORT, ws="websockets-sansio",
                 ws_per_message_deflate=False, access_log=False, log_level="warning")

@@ -12,9 +12,9 @@ from typing import Any
 from websockets.asyncio.server import serve
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from relay_core import WELCOME, Relay, port_arg
+from relay_core import WELCOME, options
 
-relay = Relay()
+PORT, relay = options()
 
 
 async def handler(ws: Any) -> None:
@@ -37,4 +37,4 @@ async def main(port: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(port_arg()))
+    asyncio.run(main(PORT))
