@@ -64,6 +64,7 @@ class ServerProcess:
     log_path: Path | None = None
     proc: subprocess.Popen[bytes] | None = None
     cwd: Path = ROOT
+    start_timeout_s: float = 30.0
 
     @property
     def base_url(self) -> str:
@@ -77,7 +78,7 @@ class ServerProcess:
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen([*NEUVO, "serve", "--port", str(self.port)], env=self.env,
                                      cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + self.start_timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self.proc.returncode}: {self.log_tail()}")
@@ -85,7 +86,7 @@ class ServerProcess:
                 if httpx.get(self.base_url + "/healthz", timeout=1).status_code == 200:
                     return
             time.sleep(0.1)
-        raise RuntimeError("server did not start in 30 s: " + self.log_tail())
+        raise RuntimeError(f"server did not start in {self.start_timeout_s:.0f} s: " + self.log_tail())
 
     def stop(self, kill: bool = False) -> None:
         if self.proc is None or self.proc.poll() is not None:

@@ -96,35 +96,18 @@ def neuvo(name: str, tmp: Path, staff_count: int, bot: str) -> Iterator[Target]:
                 flush_redis()
         env = neuvo_env(db_url, redis_url, bot)
         migrate(env)
-        servers = [ServerProcess(env=env, log_path=tmp / f"server-{i}.log")
+        # On a loaded machine the imports alone can take half a minute.
+        servers = [ServerProcess(env=env, log_path=tmp / f"server-{i}.log", start_timeout_s=120)
                    for i in range(2 if name == "neuvo-2proc" else 1)]
         for server in servers:
             stack.callback(server.stop)
-            start(server)
+            server.start()
         names = [f"bench{i:03d}" for i in range(staff_count)]
         with ThreadPoolExecutor(4) as pool:
             list(pool.map(lambda n: create_staff(servers[-1], n, password=STAFF_PASSWORD,
                                                  capacity=50), names))
         pids = [s.proc.pid for s in servers if s.proc]
         yield Target(name, "neuvo", servers[0].base_url, servers[-1].base_url, pids, pids[0], names)
-
-
-def start(server: ServerProcess, timeout_s: float = 120) -> None:
-    """ServerProcess.start with a longer wait: on a loaded machine the imports alone can take
-    half a minute."""
-    log = server.log_path.open("ab") if server.log_path else subprocess.DEVNULL
-    server.proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port",
-                                    str(server.port)], env=server.env, cwd=ROOT, stdout=log,
-                                   stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.proc.poll() is not None:
-            raise RuntimeError(f"server exited with {server.proc.returncode}: {server.log_tail()}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(server.base_url + "/healthz", timeout=1).status_code == 200:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"server did not start in {timeout_s:.0f} s: {server.log_tail()}")
 
 
 class Script:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -61,29 +62,36 @@ class Worker:
         staff, pairs, info = await setup.open_pairs(self.spec)
         self.staff = staff
         self.pairs = [Pair(conn, s, chat_id) for conn, s, chat_id in pairs]
-        for index, pair in enumerate(self.pairs):
-            self.tasks.append(asyncio.create_task(self.read_resident(index, pair.resident)))
+        for pair in self.pairs:
+            self.tasks.append(asyncio.create_task(
+                self.read(pair.resident, "resident", self.on_resident_frame)))
         for index, conn in enumerate(self.staff):
-            self.tasks.append(asyncio.create_task(self.read_staff(index, conn)))
+            self.tasks.append(asyncio.create_task(
+                self.read(conn, "staff", functools.partial(self.on_staff_frame, index))))
         return info
 
     # --- readers ----------------------------------------------------------------------------
     def fault(self, code: str) -> None:
         self.cur.errors[code] = self.cur.errors.get(code, 0) + 1
 
-    async def read_resident(self, index: int, conn: Conn) -> None:
+    async def read(self, conn: Conn, side: str, handle: Any) -> None:
+        """Every frame of one socket to `handle`; error frames and a closed socket are faults
+        (never a silent stop)."""
         try:
             while True:
                 frame = await conn.recv()
                 if frame is None:
                     continue
-                kind = frame.get("type")
-                if kind == "message.ack":
-                    self.on_ack(frame.get("client_msg_id", ""))
-                elif kind == "error":
-                    self.fault(f"error:{frame.get('code')}")
-        except Exception as exc:  # a closed socket is a fault, never a silent stop
-            self.fault(f"resident socket closed: {type(exc).__name__}")
+                if frame.get("type") == "error":
+                    self.fault(f"{side} error:{frame.get('code')}")
+                else:
+                    handle(frame)
+        except Exception as exc:
+            self.fault(f"{side} socket closed: {type(exc).__name__}")
+
+    def on_resident_frame(self, frame: dict[str, Any]) -> None:
+        if frame.get("type") == "message.ack":
+            self.on_ack(frame.get("client_msg_id", ""))
 
     def on_ack(self, cid: str) -> None:
         now = time.monotonic()
@@ -100,19 +108,9 @@ class Worker:
         self.cur.ack.append(now - sent[1])
         self.progress += 1
 
-    async def read_staff(self, index: int, conn: Conn) -> None:
-        try:
-            while True:
-                frame = await conn.recv()
-                if frame is None:
-                    continue
-                kind = frame.get("type")
-                if kind == "message.created" and frame.get("author", "resident") == "resident":
-                    self.on_delivery(index, frame)
-                elif kind == "error":
-                    self.fault(f"staff error:{frame.get('code')}")
-        except Exception as exc:
-            self.fault(f"staff socket closed: {type(exc).__name__}")
+    def on_staff_frame(self, staff_index: int, frame: dict[str, Any]) -> None:
+        if frame.get("type") == "message.created" and frame.get("author", "resident") == "resident":
+            self.on_delivery(staff_index, frame)
 
     def on_delivery(self, staff_index: int, frame: dict[str, Any]) -> None:
         now = time.monotonic()
