@@ -52,9 +52,10 @@ def base_env(db_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_cli(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+def run_cli(args: list[str], env: dict[str, str], stdin: str = "",
+            timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*NEUVO, *args], env=env, input=stdin, capture_output=True, text=True,
-                          cwd=ROOT, timeout=60, check=False)
+                          cwd=ROOT, timeout=timeout, check=False)
 
 
 @dataclass
@@ -134,13 +135,13 @@ def start_server(tmp_path: Path, env: dict[str, str] | None = None,
 
 def create_staff(server: ServerProcess, username: str, password: str = PASSWORD,
                  role: str | list[str] = "staff", display_name: str = "Sosiaaliohjaaja",
-                 languages: str = "fi,sv,en", capacity: int = 3) -> str:
+                 languages: str = "fi,sv,en", capacity: int = 3, timeout: float = 60) -> str:
     roles = [role] if isinstance(role, str) else role
     args = ["staff", "add", username, "--display-name", display_name, "--password-stdin",
             "--languages", languages, "--capacity", str(capacity)]
     for r in roles:
         args += ["--role", r]
-    result = run_cli(args, server.env, stdin=password + "\n")
+    result = run_cli(args, server.env, stdin=password + "\n", timeout=timeout)
     if result.returncode != 0:
         raise RuntimeError(result.stderr)
     return username

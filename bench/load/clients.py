@@ -105,7 +105,7 @@ async def neuvo_hello(base_url: str, chat_id: str, token: str) -> Conn:
 
 
 async def neuvo_staff(base_url: str, username: str, password: str) -> Conn:
-    async with httpx.AsyncClient(timeout=60) as http:
+    async with httpx.AsyncClient(timeout=600) as http:  # argon2 waits for idle CPU time
         login = await http.post(base_url + "/api/v1/staff/login",
                                 json={"username": username, "password": password})
     login.raise_for_status()

@@ -104,8 +104,9 @@ def neuvo(name: str, tmp: Path, staff_count: int, bot: str) -> Iterator[Target]:
             server.start()
         names = [f"bench{i:03d}" for i in range(staff_count)]
         with ThreadPoolExecutor(4) as pool:
+            # argon2 runs at the lowest CPU priority: on a busy machine it waits for idle time.
             list(pool.map(lambda n: create_staff(servers[-1], n, password=STAFF_PASSWORD,
-                                                 capacity=50), names))
+                                                 capacity=50, timeout=600), names))
         pids = [s.proc.pid for s in servers if s.proc]
         yield Target(name, "neuvo", servers[0].base_url, servers[-1].base_url, pids, pids[0], names)
 
