@@ -56,7 +56,7 @@ def markdown(run: dict[str, Any]) -> str:
     head = ["scenario", "sustained msg/s (p99 ≤ 50 ms)"]
     for rate in rates:
         head.append(f"{rate:g}/s: delivered, p50/p99 ms, CPU ms/msg")
-    head += ["KB per idle conn", "chats/s", "lost", "dup", "faults"]
+    head += ["KB per idle conn", "chats/s", "lost", "dup", "out of order", "faults"]
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, result in results.items():
         if "error" in result:
@@ -71,29 +71,39 @@ def markdown(run: dict[str, Any]) -> str:
         idle = result.get("idle", {})
         row += [_fmt(idle.get("kb_per_connection")),
                 _fmt(idle.get("chat_create_per_s", result.get("chat_create_per_s"))),
-                str(sum(s["lost"] for s in result["steps"])),
-                str(sum(s["duplicated"] for s in result["steps"])), str(result["faults"])]
+                str(sum(s["lost"] for s in result.get("steps", []))),
+                str(sum(s["duplicated"] for s in result.get("steps", []))),
+                str(sum(s["out_of_order"] for s in result.get("steps", []))), str(result.get("faults"))]
         lines.append("| " + " | ".join(row) + " |")
-    lines += ["", *ratios(results)]
+    lines += ["", *ratios(results, rates)]
     return "\n".join(lines) + "\n"
 
 
-def ratios(results: dict[str, Any]) -> list[str]:
-    """Neuvo's sustained rate as a ratio to each baseline's, from the same run."""
-    def sustained(name: str) -> float | None:
-        value = results.get(name, {}).get("ramp", {}).get("sustained_rate")
+def ratios(results: dict[str, Any], rates: list[float]) -> list[str]:
+    """Neuvo as a ratio to each baseline from the same run: sustained rate (Neuvo ÷ baseline,
+    higher is better), server CPU per message at the lowest fixed rate and memory per idle
+    connection (both Neuvo ÷ baseline, lower is better)."""
+    def metric(name: str, what: str) -> float | None:
+        result = results.get(name, {})
+        value = {"rate": result.get("ramp", {}).get("sustained_rate"),
+                 "cpu": _at(result, rates[0]).get("cpu_ms_per_message") if rates else None,
+                 "mem": result.get("idle", {}).get("kb_per_connection")}[what]
         return float(value) if value else None
 
     neuvo = [n for n in NEUVO if n in results]
     base = [b for b in BASELINES if b in results]
     if not neuvo or not base:
         return []
-    lines = ["| Neuvo ÷ baseline (sustained rate) | " + " | ".join(base) + " |",
-             "|---|" + "---|" * len(base)]
+    lines = ["| Neuvo ÷ baseline: sustained rate / CPU per msg"
+             f"{f' at {rates[0]:g}/s' if rates else ''} / KB per idle conn | "
+             + " | ".join(base) + " |", "|---|" + "---|" * len(base)]
     for name in neuvo:
         cells = []
         for other in base:
-            a, b = sustained(name), sustained(other)
-            cells.append(f"{a / b:.3f}" if a and b else "—")
+            parts = []
+            for what in ("rate", "cpu", "mem"):
+                a, b = metric(name, what), metric(other, what)
+                parts.append(f"{a / b:.2f}" if a and b else "—")
+            cells.append(" / ".join(parts))
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
