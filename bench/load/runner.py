@@ -177,6 +177,7 @@ def run_scenario(target: Target, plan: Plan) -> dict[str, Any]:
         if target.kind == "neuvo":
             out["chat_create_per_s"] = round(chats / max(s["create_s"] for s in setup), 1)
         log(f"  {chats} pairs ready: {setup}")
+        out["idle_cpu_pct"] = idle_cpu(target)
         if plan.warmup_s:
             warm = gen.step(plan.warmup_rate, plan.warmup_s)
             out["steps"].append({"phase": "warm-up", **warm.summary()})
@@ -196,6 +197,14 @@ def run_scenario(target: Target, plan: Plan) -> dict[str, Any]:
         gen.close()
     out["faults"] = sum(s["faults"] for s in out["steps"])
     return out
+
+
+def idle_cpu(target: Target, seconds: float = 2.0) -> float:
+    """The servers' background CPU with every pair connected and nobody sending (sweeps,
+    re-checks): it is part of each step's CPU per message, most visible at low rates."""
+    before = sum(cpu_seconds(pid) for pid in target.pids)
+    time.sleep(seconds)
+    return round((sum(cpu_seconds(pid) for pid in target.pids) - before) / seconds * 100, 1)
 
 
 def idle_memory(gen: Generator, target: Target, count: int) -> dict[str, Any]:
