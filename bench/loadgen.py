@@ -26,8 +26,8 @@ from bench.load.limits import raise_open_files
 from bench.load.runner import Plan, log, run_scenario, staff_count
 from bench.load.servers import SCENARIOS, scenario
 
-SMOKE = Plan(pairs=20, staff=2, rates=(25, 50), step_s=2.0, warmup_rate=20, warmup_s=1.0, ramp=False,
-             idle=50, overload_s=5.0, stall_s=5.0, drain_cap_s=20.0)
+SMOKE = Plan(pairs=20, staff=2, rates=(25, 50), step_s=1.5, warmup_s=0, ramp=False, idle=50,
+             idle_cpu_s=0.5, overload_s=5.0, stall_s=5.0, drain_cap_s=20.0)
 
 
 def parse_args() -> argparse.Namespace:

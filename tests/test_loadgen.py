@@ -14,7 +14,7 @@ from bench.load.runner import Plan, run_scenario
 from bench.load.servers import Script, Target
 from bench.load.stats import StepResult, percentile
 
-PLAN = Plan(pairs=6, staff=2, rates=(30,), step_s=1.0, warmup_s=0, ramp=False, idle=10,
+PLAN = Plan(pairs=6, staff=2, rates=(30,), step_s=1.0, warmup_s=0, ramp=False, idle=10, idle_cpu_s=0.2,
             overload_s=5, stall_s=2, drain_cap_s=10)
 
 
@@ -41,6 +41,7 @@ def test_a_correct_relay_passes_with_every_message_once(honest: Target) -> None:
     assert step["lost"] == step["duplicated"] == step["misrouted"] == 0
     assert step["e2e_p99_ms"] is not None and step["cpu_ms_per_message"] is not None
     assert result["idle"]["connections"] == 10 and result["idle"]["rss_after_mb"] > 0
+    assert result["idle_cpu_pct"] >= 0
 
 
 def test_lost_messages_fail_the_run(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ class Plan:
     max_rate: float = 100_000.0
     bisect: int = 3
     idle: int = 5000
+    idle_cpu_s: float = 3.0
     workers: int = 1
     overload_s: float = 2.0
     stall_s: float = 10.0
@@ -177,7 +178,7 @@ def run_scenario(target: Target, plan: Plan) -> dict[str, Any]:
         if target.kind == "neuvo":
             out["chat_create_per_s"] = round(chats / max(s["create_s"] for s in setup), 1)
         log(f"  {chats} pairs ready: {setup}")
-        out["idle_cpu_pct"] = idle_cpu(target)
+        out["idle_cpu_pct"] = idle_cpu(target, plan.idle_cpu_s)
         if plan.warmup_s:
             warm = gen.step(plan.warmup_rate, plan.warmup_s)
             out["steps"].append({"phase": "warm-up", **warm.summary()})
@@ -199,7 +200,7 @@ def run_scenario(target: Target, plan: Plan) -> dict[str, Any]:
     return out
 
 
-def idle_cpu(target: Target, seconds: float = 2.0) -> float:
+def idle_cpu(target: Target, seconds: float) -> float:
     """The servers' background CPU with every pair connected and nobody sending (sweeps,
     re-checks): it is part of each step's CPU per message, most visible at low rates."""
     before = sum(cpu_seconds(pid) for pid in target.pids)
