@@ -87,6 +87,7 @@ class ServerProcess:
                 if httpx.get(self.base_url + "/healthz", timeout=1).status_code == 200:
                     return
             time.sleep(0.1)
+        self.stop(kill=True)  # never leave a half-started server behind
         raise RuntimeError(f"server did not start in {self.start_timeout_s:.0f} s: " + self.log_tail())
 
     def stop(self, kill: bool = False) -> None:
