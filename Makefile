@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 0
 export NEUVO_TEST_REDIS_URL ?= redis://127.0.0.1:6379
 export NEUVO_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint services browser clean bench bench-anonymiser
+.PHONY: run test lint services browser clean bench bench-anonymiser bench-load bench-smoke
 .DEFAULT_GOAL := run
 
 $(BIN)/.installed: pyproject.toml
@@ -44,6 +44,18 @@ lint: $(BIN)/.installed-test
 
 bench: $(BIN)/.installed-test
 	$(BIN)/python bench/chat_bench.py
+
+$(BIN)/.installed-bench: pyproject.toml $(BIN)/.installed-test
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+# Open-loop load bench against the baselines (bench/README.md). The full run takes a while and
+# wants a quiet machine; the smoke runs every scenario for a few seconds and fails on any loss.
+bench-load: $(BIN)/.installed-bench services
+	$(BIN)/python bench/loadgen.py
+
+bench-smoke: $(BIN)/.installed-bench services
+	$(BIN)/python bench/loadgen.py --smoke
 
 bench-anonymiser: $(BIN)/.installed-test
 	$(BIN)/python bench/anonymiser_bench.py

@@ -52,9 +52,10 @@ def base_env(db_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_cli(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+def run_cli(args: list[str], env: dict[str, str], stdin: str = "",
+            timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*NEUVO, *args], env=env, input=stdin, capture_output=True, text=True,
-                          cwd=ROOT, timeout=60, check=False)
+                          cwd=ROOT, timeout=timeout, check=False)
 
 
 @dataclass
@@ -65,6 +66,7 @@ class ServerProcess:
     proc: subprocess.Popen[bytes] | None = None
     cwd: Path = ROOT
     _log: BinaryIO | None = None
+    start_timeout_s: float = 30.0
 
     @property
     def base_url(self) -> str:
@@ -89,7 +91,7 @@ class ServerProcess:
 
     def _wait_healthy(self) -> None:
         assert self.proc is not None
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + self.start_timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self.proc.returncode}: {self.log_tail()}")
@@ -97,7 +99,7 @@ class ServerProcess:
                 if httpx.get(self.base_url + "/healthz", timeout=1).status_code == 200:
                     return
             time.sleep(0.1)
-        raise RuntimeError("server did not start in 30 s: " + self.log_tail())
+        raise RuntimeError(f"server did not start in {self.start_timeout_s:.0f} s: " + self.log_tail())
 
     def stop(self, kill: bool = False) -> None:
         try:
@@ -153,13 +155,13 @@ def start_server(tmp_path: Path, env: dict[str, str] | None = None,
 
 def create_staff(server: ServerProcess, username: str, password: str = PASSWORD,
                  role: str | list[str] = "staff", display_name: str = "Sosiaaliohjaaja",
-                 languages: str = "fi,sv,en", capacity: int = 3) -> str:
+                 languages: str = "fi,sv,en", capacity: int = 3, timeout: float = 60) -> str:
     roles = [role] if isinstance(role, str) else role
     args = ["staff", "add", username, "--display-name", display_name, "--password-stdin",
             "--languages", languages, "--capacity", str(capacity)]
     for r in roles:
         args += ["--role", r]
-    result = run_cli(args, server.env, stdin=password + "\n")
+    result = run_cli(args, server.env, stdin=password + "\n", timeout=timeout)
     if result.returncode != 0:
         raise RuntimeError(result.stderr)
     return username
