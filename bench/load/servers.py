@@ -117,9 +117,10 @@ class Script:
     def __init__(self, script: str, log: Path, *args: str) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
+        self._out = log.open("ab")  # closed in stop()
         self.proc = subprocess.Popen([sys.executable, str(BASELINES / script), "--port",
                                       str(self.port), *args], cwd=ROOT,
-                                     stdout=log.open("ab"), stderr=subprocess.STDOUT)
+                                     stdout=self._out, stderr=subprocess.STDOUT)
         self.log = log
 
     def wait_listening(self) -> None:
@@ -134,13 +135,16 @@ class Script:
         raise RuntimeError(f"baseline did not start: {self.log.read_text()[-2000:]}")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        try:
+            if self.proc.poll() is None:
+                self.proc.terminate()
+                try:
+                    self.proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
+        finally:
+            self._out.close()
 
 
 @contextlib.contextmanager
