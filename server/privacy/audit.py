@@ -32,13 +32,16 @@ async def audit(ctx: ServiceContext, staff_id: str, action: str, chat_id: str | 
 
 async def prune(ctx: ServiceContext) -> int:
     """Delete entries older than NEUVO_AUDIT_RETENTION_DAYS, only from the old end (every
-    entry before the first one that is still kept), and record the anchor in an
+    entry before the first one that is still kept; the newest always stays), and record the anchor in an
     `audit_pruned` entry so the rest of the chain still verifies. Returns how many went."""
     cutoff = ctx.clock() - timedelta(days=ctx.settings.audit_retention_days)
     async with ctx.db.write() as session:
         await audit_chain.lock_chain(session)
         first_kept = (await session.execute(
             select(func.min(col(AuditEntry.id))).where(col(AuditEntry.at) >= cutoff))).scalar()
+        # The newest entry always stays: SQLite reuses the ids of an emptied table.
+        first_kept = first_kept or (await session.execute(
+            select(func.max(col(AuditEntry.id))))).scalar()
         through = (await session.execute(
             select(AuditEntry).where(col(AuditEntry.at) < cutoff,
                                      *([col(AuditEntry.id) < first_kept] if first_kept else []))
