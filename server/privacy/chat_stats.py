@@ -6,7 +6,9 @@ ended, or stores feedback: in the background it writes the row if absent (insert
 on the primary key, so several processes write it exactly once) and then copies the fields
 that may change after the end (staff tags, outcome, feedback score; never the comment).
 `sweep(ctx)` (every NEUVO_STATS_SWEEP_S) writes rows that are still missing, e.g. when a
-process died between the close and the write. Internal notes are never copied.
+process died between the close and the write. Internal notes are never copied; texts go
+through the anonymiser (with the county's numbers from NEUVO_COUNTY_FACTS kept), in a worker
+thread.
 """
 
 from __future__ import annotations
@@ -57,8 +59,11 @@ def _anonymiser(keep: frozenset[str]) -> Anonymiser:
     return Anonymiser(keep=keep)
 
 
-def _mask_all(anonymiser: Anonymiser, texts: list[str], lang: str) -> list[str]:
-    return [anonymiser.mask(text, lang)[0] for text in texts]
+def _mask_all(anonymiser: Anonymiser, messages: list[Message], lang: str) -> list[str]:
+    """Every text through the anonymiser except the bot's: those are the project's own
+    content (no personal data; the bot never echoes the resident) and stay readable."""
+    return [m.text if m.author == "bot" else anonymiser.mask(m.text, lang)[0]
+            for m in messages]
 
 
 async def ensure(ctx: ServiceContext, chat_id: str) -> bool:
@@ -75,7 +80,7 @@ async def ensure(ctx: ServiceContext, chat_id: str) -> bool:
         score = (await session.execute(select(col(Feedback.score)).where(
             col(Feedback.chat_id) == chat_id))).scalar()
     anonymiser = _anonymiser(frozenset(ctx.settings.facts.values()))
-    masked = await asyncio.to_thread(_mask_all, anonymiser, [m.text for m in messages], chat.lang)
+    masked = await asyncio.to_thread(_mask_all, anonymiser, messages, chat.lang)
     row = build_row(chat, messages, score)
     row.anonymised_at = ctx.clock()
     async with ctx.db.write() as session:
