@@ -11,7 +11,6 @@ import json
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +20,7 @@ from sqlmodel import col
 from websockets.exceptions import ConnectionClosed
 
 from server.config import Settings
-from server.privacy import retention
+from server.privacy import chat_stats, retention
 from server.store.models import Message, utcnow
 from server.store.models_stats import ChatStats, StatsMessage
 from tests.conftest import Backend
@@ -170,8 +169,6 @@ async def test_two_processes_write_exactly_one_row_per_chat(
     await wait_for_rows(settings, closed)
     async with context(settings) as ctx:
         ctx.clock = lambda: utcnow() + timedelta(seconds=60)  # past the sweep's grace
-        from server.privacy import chat_stats
-
         assert await chat_stats.missing(ctx) == []
         async with ctx.db.read() as session:
             rows = (await session.execute(select(ChatStats).where(
