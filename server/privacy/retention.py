@@ -5,9 +5,12 @@ a purged chat can never be resumed. The chat row keeps only non-personal metadat
 state, language, municipality, topic, tags, outcome, counts).
 
 A chat is purged only after its statistics row exists (written first if missing). One purge
-runs at a time: a lock in the coordination backend (Redis when several processes run) and,
-on PostgreSQL, a session advisory lock as well; a second purge that finds either taken ends
-at once with `skipped`. Each run logs counts, never contents.
+runs at a time: on PostgreSQL a session advisory lock held for the whole run (the guard across
+processes), taken under the coordination backend's lock (`Locks` has one timeout for waiting
+and expiry, so the Redis lock only covers the start); a purge that finds a lock taken ends at
+once with `skipped`. On SQLite (one process) the in-process lock serialises purges. Deleting is
+idempotent anyway: a purge never counts a row another one deleted. Each run logs counts,
+never contents.
 """
 
 from __future__ import annotations
