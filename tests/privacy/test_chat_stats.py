@@ -187,3 +187,22 @@ async def test_two_writers_write_each_row_once(pg_settings: Settings) -> None:
             rows = (await session.execute(select(func.count()).select_from(ChatStats))).scalar()
             msgs = (await session.execute(select(func.count()).select_from(StatsMessage))).scalar()
         assert rows == len(ids) and msgs == 4 * len(ids)  # greeting, message, reply, closed
+
+
+async def test_transfers_count_moves_between_people_not_disconnects(settings: Settings) -> None:
+    clock = Clock()
+    async with context(settings, clock) as ctx:
+        aino = await staff(ctx, "aino")
+        boss = await accounts.add_staff(ctx.db, "boss", PASSWORD, ["supervisor"], "Boss", 3,
+                                        ["fi"])
+        chat, _ = await chats.create_chat(ctx, "fi", None, "127.0.0.1")
+        await resident_says(ctx, chat.id, "/request_human")
+        await lifecycle.reassign(ctx, boss, chat.id, "aino")  # queue → aino: 1
+        await lifecycle.transfer(ctx, aino, chat.id, "queue", None)  # aino → queue: 2
+        await lifecycle.accept(ctx, aino, chat.id)  # taking from the queue: not a transfer
+        await lifecycle.requeue(ctx, chat.id, aino.id, reason="staff_disconnected")  # not one
+        await lifecycle.accept(ctx, aino, chat.id)
+        await lifecycle.reassign(ctx, boss, chat.id, "queue")  # aino → queue: 3
+        await lifecycle.close_by_resident(ctx, chat.id)
+        stats = await row(ctx, chat.id)
+        assert stats.transfers == 3 and stats.handled_by == "staff"
