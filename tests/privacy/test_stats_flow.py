@@ -146,6 +146,7 @@ def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Serve
         chosen.close()
 
 
+@pytest.mark.timeout(300)  # two server processes start first; slow on a busy machine
 async def test_two_processes_write_exactly_one_row_per_chat(
         two_servers: list[ServerProcess]) -> None:
     one, two = two_servers
