@@ -24,6 +24,7 @@ from server import privacy
 from server.bus.factory import make_backends
 from server.bus.hub import Hub
 from server.config import Settings
+from server.privacy import schedule as privacy_schedule
 from server.protocol.frames import ConfigChanged, ServerFrame
 from server.services import passwords, resident_presence
 from server.services.context import ServiceContext
@@ -103,8 +104,10 @@ def create_app(settings: Settings) -> Starlette:
         await hub.start()
         await hub.join(CONFIG_TOPIC, _ConfigWatcher(ctx))
         tasks = TaskRegistry()
+        ctx.spawn = tasks.spawn  # statistics rows after a close, drained at shutdown
         app.state.ctx, app.state.hub, app.state.tasks = ctx, hub, tasks
         sweeper = asyncio.create_task(_sweeper(ctx), name="sweeper")
+        privacy_loops = privacy_schedule.tasks(ctx)
         # The anonymiser's name model loads (or trains once, ~5 s) in a thread, off the loop.
         tasks.spawn(asyncio.to_thread(privacy.warm_up), name="privacy-warm-up")
         log.info("neuvo started (bus=%s, db=%s, bot=%s)",
@@ -113,9 +116,10 @@ def create_app(settings: Settings) -> Starlette:
         try:
             yield
         finally:
-            sweeper.cancel()
-            with suppress(asyncio.CancelledError):
-                await sweeper
+            for loop in (sweeper, *privacy_loops):
+                loop.cancel()
+                with suppress(asyncio.CancelledError):
+                    await loop
             await tasks.drain(timeout_s=10)
             await ctx.bot.close()
             await backends.close()

@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     from server.privacy.cli import add_command as add_anonymise_command
 
     add_anonymise_command(sub)
+    from server.privacy.commands import add_commands as add_privacy_commands
+
+    add_privacy_commands(sub)
     try:
         from bot.cli import add_bot_commands
     except ImportError:  # the bot tools are optional in a trimmed install
@@ -86,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"neuvo: {exc}", file=sys.stderr)
         return 2
-    handlers = {"serve": _serve, "db": _db, "staff": _staff}
+    handlers = {"serve": _serve, "db": _db, "staff": _staff,
+                "privacy": _privacy, "audit": _privacy}
     try:
         return handlers[args.command](args, settings)
     except ConfigError as exc:
@@ -137,6 +141,12 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
     upgrade(settings.async_database_url)
     print("database is up to date")
     return 0
+
+
+def _privacy(args: argparse.Namespace, settings: Settings) -> int:
+    from server.privacy.commands import main as privacy_main
+
+    return asyncio.run(privacy_main(args, settings))
 
 
 def _staff(args: argparse.Namespace, settings: Settings) -> int:

@@ -76,6 +76,12 @@ class Settings(BaseSettings):
     bot_idle_close_s: float = Field(default=1800.0, ge=5)
     resident_gone_s: float = Field(default=30.0, ge=2)
 
+    # Privacy: statistics rows, retention of raw transcripts, the audit log.
+    stats_sweep_s: float = Field(default=60.0, gt=0)
+    raw_retention_days: float = Field(default=30.0, gt=0, le=3650)
+    purge_interval_s: float = Field(default=3600.0, ge=1)
+    audit_retention_days: float = Field(default=1826.0, gt=0, le=36500)
+
     @field_validator("allowed_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

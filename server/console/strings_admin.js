@@ -157,6 +157,8 @@ export const ADMIN_STRINGS = {
     audit_exported: "Tallensi keskustelun",
     audit_consulted: "Konsultoi",
     audit_login_locked: "Kirjautuminen estetty: liian monta väärää salasanaa",
+    audit_statistics_exported: "Vei tilastot",
+    audit_audit_pruned: "Vanhimmat lokirivit poistettiin säilytysajan jälkeen",
   },
   sv: {
     sup_sections: "Delar av förmannavyn",
@@ -314,6 +316,8 @@ export const ADMIN_STRINGS = {
     audit_exported: "Sparade chatten",
     audit_consulted: "Konsulterade",
     audit_login_locked: "Inloggningen spärrad: för många fel lösenord",
+    audit_statistics_exported: "Exporterade statistik",
+    audit_audit_pruned: "De äldsta loggraderna raderades efter lagringstiden",
   },
   en: {
     sup_sections: "Parts of the supervisor view",
@@ -471,5 +475,7 @@ export const ADMIN_STRINGS = {
     audit_exported: "Exported the transcript",
     audit_consulted: "Consulted",
     audit_login_locked: "Login blocked: too many wrong passwords",
+    audit_statistics_exported: "Exported statistics",
+    audit_audit_pruned: "The oldest log rows were deleted after the retention period",
   },
 };

@@ -16,7 +16,7 @@ from server.services import lifecycle, service_config
 from server.services.context import ServiceContext
 from server.services.messages import post_message
 from server.services.presence import answering_recently
-from server.store.models import Chat
+from server.store.models import Chat, Message
 
 log = logging.getLogger(__name__)
 LOCK_TIMEOUT_S = 30.0
@@ -46,9 +46,11 @@ def topic_values(chat: Chat, turn: BotTurn) -> dict[str, object]:
     return {}
 
 
-async def run_bot_turn(ctx: ServiceContext, chat_id: str, text: str) -> None:
-    """Answer one resident message if the bot still has the chat (or a safety cue while
-    queued). Errors are logged and the resident is offered a person, never left hanging."""
+async def run_bot_turn(ctx: ServiceContext, chat_id: str, text: str,
+                       seq: int | None = None) -> None:
+    """Answer one resident message (number `seq`) if the bot still has the chat (or a safety
+    cue while queued). Errors are logged and the resident is offered a person, never left
+    hanging. The intent and confidence are stored on the resident's message."""
     async with ctx.backends.locks.lock(f"bot:{chat_id}", LOCK_TIMEOUT_S):
         chat = await lifecycle.load_chat(ctx, chat_id)
         if chat.state not in ("bot", "queued"):
@@ -56,7 +58,7 @@ async def run_bot_turn(ctx: ServiceContext, chat_id: str, text: str) -> None:
         turn = await _ask_bot(ctx, chat, text)
         if chat.state == "queued" and not turn.safety:
             return
-        await _apply(ctx, chat, turn)
+        await _apply(ctx, chat, turn, seq)
 
 
 async def _ask_bot(ctx: ServiceContext, chat: Chat, text: str) -> BotTurn:
@@ -68,11 +70,16 @@ async def _ask_bot(ctx: ServiceContext, chat: Chat, text: str) -> BotTurn:
         return unavailable_turn(chat.lang, chat.fallback_streak)
 
 
-async def _apply(ctx: ServiceContext, chat: Chat, turn: BotTurn) -> None:
+async def _apply(ctx: ServiceContext, chat: Chat, turn: BotTurn, seq: int | None) -> None:
     values: dict[str, object] = {"fallback_streak": turn.fallback_streak,
                                  **topic_values(chat, turn)}
     async with ctx.db.write() as session:
         await session.execute(update(Chat).where(col(Chat.id) == chat.id).values(values))
+        if seq is not None and turn.intent:
+            await session.execute(update(Message).where(
+                col(Message.chat_id) == chat.id, col(Message.seq) == seq,
+                col(Message.author) == "resident").values(
+                    intent=turn.intent[:64], confidence=float(turn.confidence)))
     for reply in turn.replies:
         buttons = [Button(title=b.title, payload=b.payload) for b in reply.buttons]
         await post_message(ctx, chat.id, "bot", reply.text, buttons=buttons)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from server import vocabulary
+from server.privacy import chat_stats
 from server.protocol.frames import Button, ReadFrame, TypingFrame
 from server.services.context import ServiceContext, chat_topic
 from server.services.errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthorized
@@ -115,4 +116,5 @@ async def submit_feedback(ctx: ServiceContext, chat_id: str, score: int,
                                  comment=(comment or "").strip() or None, created_at=ctx.clock()))
     except IntegrityError:
         raise Conflict("feedback was already given for this chat", chat_id=chat_id) from None
+    chat_stats.schedule(ctx, chat_id)  # the score (never the comment) joins the statistics
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from bot.api import Bot
 from server.bus.factory import Backends
@@ -15,6 +17,9 @@ from server.services.online import RecentCount, ResidentsOnline
 from server.services.service_config import ConfigCache
 from server.store.db import Database
 from server.store.models import utcnow
+
+Spawn = Callable[[Coroutine[Any, Any, Any], str], None]
+_ORPHANS: set[asyncio.Task[Any]] = set()
 
 
 @dataclass
@@ -28,6 +33,17 @@ class ServiceContext:
     config_cache: ConfigCache = field(default_factory=ConfigCache)
     residents: ResidentsOnline = field(default_factory=ResidentsOnline)
     answering: RecentCount = field(default_factory=RecentCount)
+    # Runs work after a state change without making the caller wait (the server passes its
+    # TaskRegistry, which drains it at shutdown); None: a plain task held here.
+    spawn: Spawn | None = None
+
+    def in_background(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
+        if self.spawn is not None:
+            self.spawn(coro, name)
+            return
+        task = asyncio.create_task(coro, name=name)
+        _ORPHANS.add(task)
+        task.add_done_callback(_ORPHANS.discard)
 
     async def publish(self, topic: str, frame: ServerFrame) -> None:
         """Publish after the state change is committed (store first, then publish)."""

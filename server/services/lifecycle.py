@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlmodel import col
 
 from bot.catalogue import TAG_TOPICS
+from server.privacy import chat_stats
 from server.privacy.audit import audit
 from server.protocol.frames import (
     ChatAssigned,
@@ -30,6 +31,8 @@ from server.services.presence import answering_count
 from server.store.models import Chat, InternalNote, Staff, aware
 
 log = logging.getLogger(__name__)
+# Moves between people (or to the queue) counted in chats.transfers; a disconnect is not one.
+TRANSFER_REASONS = ("transferred_to_queue", "reassigned")
 
 
 async def _transition(ctx: ServiceContext, chat_id: str, where: list[Any],
@@ -98,8 +101,10 @@ async def _active_count(ctx: ServiceContext, staff_id: str) -> int:
             col(Chat.staff_id) == staff_id, col(Chat.state) == "active"))).scalar_one())
 
 
-async def accept(ctx: ServiceContext, staff: Staff, chat_id: str) -> None:
-    """Give a queued chat to `staff`. Exactly one of concurrent accepts wins."""
+async def accept(ctx: ServiceContext, staff: Staff, chat_id: str, *,
+                 reassigned: bool = False) -> None:
+    """Give a queued chat to `staff`. Exactly one of concurrent accepts wins. A supervisor's
+    reassignment from the queue counts as a transfer."""
     from server.services.queue import publish_queue
 
     staff = await chat_account(ctx, staff.id)  # a role or capacity may have just changed
@@ -108,7 +113,8 @@ async def accept(ctx: ServiceContext, staff: Staff, chat_id: str) -> None:
     now = ctx.clock()
     won = await _transition(ctx, chat_id, [col(Chat.state) == "queued"], {
         "state": "active", "staff_id": staff.id, "accepted_at": now, "requeued": False,
-        "first_accepted_at": func.coalesce(col(Chat.first_accepted_at), now)})
+        "first_accepted_at": func.coalesce(col(Chat.first_accepted_at), now),
+        **({"transfers": col(Chat.transfers) + 1} if reassigned else {})})
     if not won:
         chat = await load_chat(ctx, chat_id)
         raise Conflict(f"the chat is not waiting in the queue (it is {chat.state})", chat_id=chat_id)
@@ -164,8 +170,9 @@ async def requeue(ctx: ServiceContext, chat_id: str, staff_id: str, *, reason: s
     """Put an active chat back at the head of the queue (disconnect or transfer to queue)."""
     from server.services.queue import publish_queue
 
+    moved = {"transfers": col(Chat.transfers) + 1} if reason in TRANSFER_REASONS else {}
     if not await _transition(ctx, chat_id, [col(Chat.state) == "active", col(Chat.staff_id) == staff_id],
-                             {"state": "queued", "staff_id": None, "requeued": True}):
+                             {"state": "queued", "staff_id": None, "requeued": True, **moved}):
         return False
     chat = await load_chat(ctx, chat_id)
     key = "staff_disconnected" if reason == "staff_disconnected" else "requeued"
@@ -190,7 +197,8 @@ async def _move(ctx: ServiceContext, chat: Chat, from_staff_id: str, target: Sta
     if await _active_count(ctx, target.id) >= target.capacity:
         raise Conflict(f"{target.username} has no free capacity", chat_id=chat.id)
     if not await _transition(ctx, chat.id, [col(Chat.state) == "active", col(Chat.staff_id) == from_staff_id],
-                             {"staff_id": target.id, "accepted_at": ctx.clock()}):
+                             {"staff_id": target.id, "accepted_at": ctx.clock(),
+                              "transfers": col(Chat.transfers) + 1}):
         raise Conflict("the chat changed while transferring", chat_id=chat.id)
     await post_message(ctx, chat.id, "system", texts.text("transferred", chat.lang))
     await ctx.publish(staff_topic(from_staff_id), ChatReleased(chat_id=chat.id, reason=released))
@@ -228,7 +236,7 @@ async def reassign(ctx: ServiceContext, supervisor: Staff, chat_id: str, to: str
     target = await _transfer_target(ctx, to, chat_id)
     await _add_note(ctx, chat_id, supervisor.id, note)
     if chat.state == "queued":
-        await accept(ctx, target, chat_id)
+        await accept(ctx, target, chat_id, reassigned=True)
     elif chat.staff_id == target.id:
         raise Conflict(f"{to} already has this chat", chat_id=chat_id)
     else:
@@ -274,6 +282,7 @@ async def close_by_staff(ctx: ServiceContext, staff: Staff, chat_id: str, topics
                 col(Chat.outcome).is_(None)], tags):
             raise Conflict("the chat is already tagged", chat_id=chat_id)
         await ctx.publish(staff_topic(staff.id), ChatReleased(chat_id=chat_id, reason="closed"))
+        chat_stats.schedule(ctx, chat_id)  # the tags reach the statistics row too
         return
     chat = await owned_chat(ctx, staff, chat_id)
     if not await _transition(
@@ -285,6 +294,7 @@ async def close_by_staff(ctx: ServiceContext, staff: Staff, chat_id: str, topics
     await ctx.publish(chat_topic(chat_id), ChatStateFrame(chat_id=chat_id, state="closed",
                                                           reason="closed_by_staff"))
     await ctx.publish(staff_topic(staff.id), ChatReleased(chat_id=chat_id, reason="closed"))
+    chat_stats.schedule(ctx, chat_id)
 
 
 async def close_by_resident(ctx: ServiceContext, chat_id: str) -> None:
@@ -300,5 +310,6 @@ async def close_by_resident(ctx: ServiceContext, chat_id: str) -> None:
                        allow_closed=True)
     await ctx.publish(chat_topic(chat_id), ChatStateFrame(chat_id=chat_id, state="closed",
                                                           reason="closed_by_resident"))
+    chat_stats.schedule(ctx, chat_id)
     if chat.state == "queued":
         await publish_queue(ctx)

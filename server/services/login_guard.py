@@ -11,9 +11,10 @@ account. The start of a lock is written to the audit log (`login_locked`, no add
 
 from __future__ import annotations
 
+from server.privacy.audit import LOGIN_LOCKED, audit
 from server.services.context import ServiceContext
 from server.services.errors import RateLimited
-from server.store.models import AuditEntry, Staff
+from server.store.models import Staff
 
 WINDOW_S = 900
 PREFIX = "login-fail"
@@ -40,8 +41,7 @@ async def failed(ctx: ServiceContext, username: str, address_key: str,
     key, limit = _pair(username, address_key), ctx.settings.login_failures_per_15min
     await ctx.backends.limiter.hit(key, limit, WINDOW_S)
     if staff is not None and await ctx.backends.limiter.count(key, WINDOW_S) == limit:
-        async with ctx.db.write() as session:
-            session.add(AuditEntry(staff_id=staff.id, action="login_locked", at=ctx.clock()))
+        await audit(ctx, staff.id, LOGIN_LOCKED, None)
 
 
 async def clear(ctx: ServiceContext, username: str) -> None:

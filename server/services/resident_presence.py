@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, update
 from sqlmodel import col
 
+from server.privacy import chat_stats
 from server.protocol.frames import ChatPresence, ChatStateFrame
 from server.services import texts
 from server.services.context import ServiceContext, chat_topic, staff_topic
@@ -91,6 +92,7 @@ async def _close_all(ctx: ServiceContext, where: list[object], outcome: str) -> 
                            allow_closed=True)
         await ctx.publish(chat_topic(chat_id), ChatStateFrame(
             chat_id=chat_id, state="closed", reason=outcome))
+        chat_stats.schedule(ctx, chat_id)
     return [(chat_id, lang) for chat_id, lang in rows]
 
 

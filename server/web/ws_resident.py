@@ -122,7 +122,8 @@ class ResidentConnection(Connection):
         self.enqueue(f.MessageAck(client_msg_id=frame.client_msg_id, seq=message.seq))
         if created:
             metrics.MESSAGES.labels("resident").inc()
-            self.tasks.spawn(run_bot_turn(self.ctx, chat_id, frame.text), name="bot-turn")
+            self.tasks.spawn(run_bot_turn(self.ctx, chat_id, frame.text, message.seq),
+                             name="bot-turn")
 
     async def on_typing(self, frame: c.ResidentTyping) -> None:
         assert self.chat is not None
