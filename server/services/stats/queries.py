@@ -1,0 +1,110 @@
+"""The statistics SQL, the same on SQLite and PostgreSQL.
+
+Counts are grouped by the UTC hour a chat was created: Helsinki's offset is whole hours, so
+each UTC hour is exactly one local hour, and a year is at most ~8,800 groups whatever the
+number of chats. The services turn these into local days, weekdays and hours.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.sql import Select
+from sqlmodel import col
+
+from server.services.context import ServiceContext
+from server.services.stats.filters import StatsFilter
+from server.store.models_stats import ChatStats
+
+C = ChatStats
+HANDLED = ("bot", "staff", "abandoned_queue")
+SCORES = (1, 2, 3, 4, 5)
+FIRST_CONTACT = "solved_first_contact"
+
+
+def where(flt: StatsFilter) -> list[ColumnElement[bool]]:
+    start, end = flt.utc_bounds()
+    conds: list[ColumnElement[bool]] = [col(C.created_at) >= start, col(C.created_at) < end]
+    if flt.lang:
+        conds.append(col(C.lang) == flt.lang)
+    if flt.municipality:
+        conds.append(col(C.municipality) == flt.municipality)
+    if flt.queue:
+        conds.append(col(C.queue) == flt.queue)
+    return conds
+
+
+def hour_bucket(ctx: ServiceContext) -> ColumnElement[str]:
+    """'YYYY-MM-DD HH' of created_at in UTC (SQLite stores UTC text, PostgreSQL timestamptz)."""
+    if ctx.db.is_sqlite:
+        return func.substr(col(C.created_at), 1, 13)
+    return func.to_char(func.timezone("UTC", col(C.created_at)), "YYYY-MM-DD HH24")
+
+
+def parse_bucket(raw: str) -> datetime:
+    return datetime.strptime(raw[:13], "%Y-%m-%d %H").replace(tzinfo=UTC)
+
+
+def _count_if(cond: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((cond, 1), else_=0))
+
+
+# The counted columns of the hourly cube, in order (see definitions.py for their meaning).
+CUBE = ("chats", "bot", "staff", "abandoned_queue", "first_contact", "staff_tagged",
+        "feedback", "score_1", "score_2", "score_3", "score_4", "score_5", "fallbacks")
+
+
+async def hourly_cube(ctx: ServiceContext, flt: StatsFilter) -> list[tuple[datetime, list[int]]]:
+    staff = col(C.handled_by) == "staff"
+    bucket = hour_bucket(ctx)
+    stmt = select(
+        bucket, func.count(),
+        *(_count_if(col(C.handled_by) == h) for h in HANDLED),
+        _count_if(and_(staff, col(C.outcome) == FIRST_CONTACT)),
+        _count_if(and_(staff, col(C.outcome).is_not(None))),
+        _count_if(col(C.feedback_score).is_not(None)),
+        *(_count_if(col(C.feedback_score) == s) for s in SCORES),
+        func.sum(col(C.fallbacks)),
+    ).where(*where(flt)).group_by(bucket)
+    async with ctx.db.read() as session:
+        rows = (await session.execute(stmt)).all()
+    return [(parse_bucket(row[0]), [int(v or 0) for v in row[1:]]) for row in rows]
+
+
+async def waits(ctx: ServiceContext, flt: StatsFilter) -> list[tuple[datetime, float]]:
+    """(created_at, wait_s) of every chat a person accepted. Percentiles are computed by the
+    caller so that SQLite and PostgreSQL give the same figures (linear interpolation)."""
+    stmt = (select(col(C.created_at), col(C.wait_s))
+            .where(*where(flt), col(C.wait_s).is_not(None)))
+    async with ctx.db.read() as session:
+        rows = (await session.execute(stmt)).all()
+    return [(_aware(created), float(wait)) for created, wait in rows]
+
+
+async def waits_by_day_pg(ctx: ServiceContext, flt: StatsFilter) -> list[tuple[Any, ...]]:
+    """PostgreSQL only: (local day, n, p50, p90) computed in the database."""
+    day = func.date(func.timezone("Europe/Helsinki", col(C.created_at)))
+    stmt = (select(day, func.count(),
+                   func.percentile_cont(0.5).within_group(col(C.wait_s)),
+                   func.percentile_cont(0.9).within_group(col(C.wait_s)))
+            .where(*where(flt), col(C.wait_s).is_not(None)).group_by(day))
+    async with ctx.db.read() as session:
+        return [tuple(row) for row in (await session.execute(stmt)).all()]
+
+
+async def breakdown(ctx: ServiceContext, flt: StatsFilter, column: str) -> list[tuple[Any, int]]:
+    """(value, chats) for one column (topic, outcome, municipality, lang, tag_topics, ...)."""
+    field = getattr(C, column)
+    stmt = select(field, func.count()).where(*where(flt)).group_by(field)
+    async with ctx.db.read() as session:
+        return [(value, int(n)) for value, n in (await session.execute(stmt)).all()]
+
+
+def conversations_query(flt: StatsFilter) -> Select[tuple[ChatStats]]:
+    return select(C).where(*where(flt)).order_by(col(C.created_at), col(C.chat_id))
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
