@@ -67,7 +67,7 @@ async def test_filters(ctx: ServiceContext) -> None:
     await insert(ctx, rows(SCRIPTED))
     sv = await aggregates.report(ctx, parse_filter({**WEEK, "lang": "sv"}, NOV))
     assert (sv["summary"]["chats"], sv["summary"]["abandoned_queue"]) == (5, 5)
-    assert sv["summary"]["handoff_pct"] == 100.0 and sv["summary"]["containment_pct"] is None \
+    assert (sv["summary"]["handoff_pct"] == 100.0 and sv["summary"]["containment_pct"] is None) \
         or sv["summary"]["containment_pct"] == 0.0
     vaasa = await aggregates.report(ctx, parse_filter({**WEEK, "municipality": "Vaasa"}, NOV))
     assert vaasa["summary"]["chats"] == 12

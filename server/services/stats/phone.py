@@ -5,7 +5,6 @@ an upload replaces the counts of the days it names."""
 from __future__ import annotations
 
 import csv
-import io
 from datetime import date
 
 from sqlalchemy import delete, select

@@ -80,18 +80,7 @@ async def waits(ctx: ServiceContext, flt: StatsFilter) -> list[tuple[datetime, f
             .where(*where(flt), col(C.wait_s).is_not(None)))
     async with ctx.db.read() as session:
         rows = (await session.execute(stmt)).all()
-    return [(_aware(created), float(wait)) for created, wait in rows]
-
-
-async def waits_by_day_pg(ctx: ServiceContext, flt: StatsFilter) -> list[tuple[Any, ...]]:
-    """PostgreSQL only: (local day, n, p50, p90) computed in the database."""
-    day = func.date(func.timezone("Europe/Helsinki", col(C.created_at)))
-    stmt = (select(day, func.count(),
-                   func.percentile_cont(0.5).within_group(col(C.wait_s)),
-                   func.percentile_cont(0.9).within_group(col(C.wait_s)))
-            .where(*where(flt), col(C.wait_s).is_not(None)).group_by(day))
-    async with ctx.db.read() as session:
-        return [tuple(row) for row in (await session.execute(stmt)).all()]
+    return [(_aware(created), float(wait)) for created, wait in rows if wait is not None]
 
 
 async def breakdown(ctx: ServiceContext, flt: StatsFilter, column: str) -> list[tuple[Any, int]]:
@@ -102,7 +91,7 @@ async def breakdown(ctx: ServiceContext, flt: StatsFilter, column: str) -> list[
         return [(value, int(n)) for value, n in (await session.execute(stmt)).all()]
 
 
-def conversations_query(flt: StatsFilter) -> Select[tuple[ChatStats]]:
+def conversations_query(flt: StatsFilter) -> Select[Any]:
     return select(C).where(*where(flt)).order_by(col(C.created_at), col(C.chat_id))
 
 
