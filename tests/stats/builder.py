@@ -117,3 +117,36 @@ SCRIPTED = [
     # Outside the week that the tests ask for.
     Group(NOV + timedelta(days=11), time(9, 0), 6, "bot", topic="greet"),
 ]
+
+
+def recent(today: date, days: int = 28, seed: int = 11) -> list[Group]:
+    """A realistic-looking, deterministic month up to `today` for the page and screenshot:
+    busier on weekdays and office hours, a small municipality, feedback, abandoned chats."""
+    import random
+
+    rnd = random.Random(seed)
+    topics = ["housing_advice", "income_support", "child_welfare", "substance_abuse",
+              "elderly_services"]
+    places = ["Seinäjoki", "Seinäjoki", "Lapua", "Kauhava", "Alavus"]
+    groups: list[Group] = []
+    for back in range(days):
+        day = today - timedelta(days=back)
+        weekday = day.weekday() < 5
+        for hour in (8, 9, 10, 11, 12, 13, 14, 15, 18, 21):
+            n = rnd.randint(2, 6) if weekday and hour < 16 else rnd.randint(0, 2)
+            for _ in range(n):
+                handled = rnd.choices(["bot", "staff", "abandoned_queue"], [5, 4, 1])[0]
+                topic = rnd.choice(topics)
+                groups.append(Group(
+                    day, time(hour, rnd.randint(0, 59)), 1, handled,
+                    lang=rnd.choices(["fi", "sv", "en"], [8, 2, 1])[0],
+                    municipality=rnd.choice(places), topic=topic,
+                    tag_topics=topic if handled == "staff" else None,
+                    outcomes=(rnd.choice(["solved_first_contact", "solved_first_contact",
+                                          "referred", "other"]) if handled == "staff"
+                              else "abandoned" if handled == "abandoned_queue" else None,),
+                    waits=(rnd.randint(20, 900) if handled == "staff" else None,),
+                    scores=(rnd.choice([None, None, 5, 4, 4, 3, 2, 5]),)))
+    groups.append(Group(today - timedelta(days=3), time(10, 5), 2, "bot", municipality="Kuortane",
+                        topic="housing_advice"))
+    return groups
