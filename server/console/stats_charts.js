@@ -41,6 +41,7 @@ export function barChart(box, labelKey, labels, series, { stacked = false, horiz
         label: s.label, data: s.data, type: s.line ? "line" : "bar",
         backgroundColor: COLOURS[i % COLOURS.length], borderColor: COLOURS[i % COLOURS.length],
         spanGaps: false, yAxisID: s.axis || "y", order: s.line ? 0 : 1,
+        stack: s.line ? `line${i}` : "bars",
       })),
     },
     options: {

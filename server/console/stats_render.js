@@ -15,9 +15,10 @@ function countCell(value, open, params, title) {
   }, num(value)));
 }
 
-function table(captionKey, head, rows) {
+// The caption is read by screen readers; it is shown only when it says more than the heading.
+function table(captionKey, head, rows, { visible = false } = {}) {
   return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t(captionKey) },
-    h("table", { class: "table" }, h("caption", {}, t(captionKey)),
+    h("table", { class: "table" }, h("caption", { class: visible ? null : "sr-only" }, t(captionKey)),
       h("thead", {}, h("tr", {}, head.map((label) => h("th", { scope: "col" }, label)))),
       h("tbody", {}, rows)));
 }
@@ -74,8 +75,8 @@ function summarySection(ctx, s) {
     ["bot", "staff", "abandoned_queue"].map((k) => h("tr", {},
       h("th", { scope: "row" }, t(`stats_${k}`)),
       countCell(s[k], ctx.open, { handled_by: k }, t(`stats_${k}`)),
-      h("td", { class: "num" }, pct({ bot: s.containment_pct, staff: null,
-        abandoned_queue: s.abandoned_pct }[k]))))));
+      h("td", { class: "num" }, pct({ bot: s.containment_pct, staff: s.staff_pct,
+        abandoned_queue: s.abandoned_pct }[k])))), { visible: true }));
   return box;
 }
 
@@ -87,6 +88,7 @@ function daysSection(ctx, rows) {
     { label: t("stats_bot"), data: rows.map((r) => plot(r.bot)) },
     { label: t("stats_staff"), data: rows.map((r) => plot(r.staff)) },
     { label: t("stats_abandoned_queue"), data: rows.map((r) => plot(r.abandoned_queue)) },
+    { label: t("stats_total"), data: rows.map((r) => plot(r.chats)), line: true },
     ...(hasCalls ? [{ label: t("stats_calls"), data: rows.map((r) => plot(r.calls)), line: true }] : []),
   ], { stacked: true });
   box.append(ctx.definitionOf("phone"));

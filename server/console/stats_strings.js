@@ -67,6 +67,7 @@ const T = {
   stats_chats: ["Keskusteluja", "Chattar", "Chats"],
   stats_share: ["Osuus", "Andel", "Share"],
   stats_days: ["Keskustelut päivittäin", "Chattar per dag", "Chats per day"],
+  stats_total: ["Keskusteluja yhteensä", "Chattar totalt", "Chats in all"],
   stats_calls: ["Puhelut", "Samtal", "Phone calls"],
   stats_day: ["Päivä", "Dag", "Day"],
   stats_wait: ["Jonotusaika päivittäin", "Kötid per dag", "Queue wait per day"],

@@ -65,6 +65,9 @@ async def test_page_renders_charts_tables_and_click_through(browser: Browser,
     await expect(page.locator("#s-municipality")).to_contain_text("<5")  # Kuortane
     await screenshot(page, "statistics")
     await page.screenshot(path=str(screenshot_path("statistics-full")), full_page=True)
+    for section in ("summary", "days", "heatmap", "wait", "topic", "feedback"):
+        await page.locator(f"#s-{section}").screenshot(
+            path=str(screenshot_path(f"statistics-{section}")))
     # Click-through: the busiest day's chats, then one conversation.
     await page.locator("#s-days tbody .link-button").first.click()
     dialog = page.locator("#cell-dialog")

@@ -140,11 +140,12 @@ def _waits(values: list[float]) -> dict[str, Any]:
 
 def summary(s: dict[Key, Shown], counts: Counts) -> dict[str, Any]:
     a = {name: s[("all", name)] for name in (*queries.CUBE, "staff_other", "no_feedback")}
-    handoff = _sum(a["staff"], a["abandoned_queue"])
+    handoff = _handoff(a["chats"], a["bot"], a["staff"], a["abandoned_queue"])
     return {
         "chats": a["chats"], "bot": a["bot"], "staff": a["staff"],
         "abandoned_queue": a["abandoned_queue"], "handoff": handoff,
         "containment_pct": share(a["bot"], a["chats"]),
+        "staff_pct": share(a["staff"], a["chats"]),
         "handoff_pct": share(handoff, a["chats"]),
         "abandoned_pct": share(a["abandoned_queue"], a["chats"]),
         "first_contact": a["first_contact"],
@@ -169,6 +170,14 @@ def feedback(s: dict[Key, Shown]) -> dict[str, Any]:
             "mean": mean, "csat_pct": share(satisfied, given) if exact else HIDDEN}
 
 
+def _handoff(chats: Shown, bot: Shown, staff: Shown, abandoned: Shown) -> Shown:
+    """Chats handed to a person: chats - bot when both show (then it reveals nothing new)."""
+    if isinstance(chats, int) and isinstance(bot, int):
+        rest = chats - bot
+        return "<5" if 0 < rest < 5 else rest
+    return _sum(staff, abandoned)
+
+
 def _sum(*parts: Shown) -> Shown:
     if any(isinstance(p, str) for p in parts):
         return HIDDEN
@@ -183,7 +192,8 @@ def days(s: dict[Key, Shown], counts: Counts, flt: StatsFilter) -> list[dict[str
         for column in ("chats", *HANDLED):
             row[column] = s[("day", day, column)]
         row["containment_pct"] = share(row["bot"], row["chats"])
-        row["handoff_pct"] = share(_sum(row["staff"], row["abandoned_queue"]), row["chats"])
+        row["handoff_pct"] = share(_handoff(row["chats"], row["bot"], row["staff"],
+                                            row["abandoned_queue"]), row["chats"])
         waits = _waits(counts.waits.get(day, []))
         row["wait_p50"], row["wait_p90"] = waits["p50"], waits["p90"]
         rows.append(row)
