@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export NEUVO_TEST_REDIS_URL ?= redis://127.0.0.1:6379
 export NEUVO_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint services browser clean bench bench-anonymiser
+.PHONY: run test lint services browser clean bench bench-anonymiser bench-stats
 .DEFAULT_GOAL := run
 
 $(BIN)/.installed: pyproject.toml
@@ -45,6 +45,9 @@ bench: $(BIN)/.installed-test
 
 bench-anonymiser: $(BIN)/.installed-test
 	$(BIN)/python bench/anonymiser_bench.py
+
+bench-stats: $(BIN)/.installed-test services
+	$(BIN)/python bench/stats_data.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

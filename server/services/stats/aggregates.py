@@ -41,6 +41,9 @@ class Counts:
     values: dict[Key, int] = field(default_factory=lambda: defaultdict(int))
     waits: dict[date, list[float]] = field(default_factory=lambda: defaultdict(list))
     all_waits: list[float] = field(default_factory=list)
+    # PostgreSQL computes the percentiles itself: (n, p50, p90) per day and for the range.
+    wait_days: dict[date, tuple[int, float, float]] | None = None
+    wait_all: tuple[int, Any, Any] | None = None
 
     def add(self, key: Key, n: int) -> None:
         self.values[key] += n
@@ -78,6 +81,9 @@ async def collect(ctx: ServiceContext, flt: StatsFilter, *, breakdowns: Iterable
 
 
 async def _collect_waits(ctx: ServiceContext, flt: StatsFilter, counts: Counts) -> None:
+    if not ctx.db.is_sqlite:
+        counts.wait_days, counts.wait_all = await queries.wait_percentiles_pg(ctx, flt)
+        return
     for created, wait in await queries.waits(ctx, flt):
         counts.waits[local_day(created)].append(wait)
         counts.all_waits.append(wait)
@@ -129,13 +135,16 @@ def suppressed(counts: Counts, flt: StatsFilter) -> dict[Key, Shown]:
     return shown(values, suppress(values, lines))
 
 
-def _waits(values: list[float]) -> dict[str, Any]:
-    if len(values) < 5:  # a percentile of fewer than five waits would describe individuals
-        return {"n": "<5" if values else 0, "p50": HIDDEN if values else None,
-                "p90": HIDDEN if values else None}
-    p50, p90 = percentile(values, 0.5), percentile(values, 0.9)
-    return {"n": len(values), "p50": round(p50, 1) if p50 is not None else None,
-            "p90": round(p90, 1) if p90 is not None else None}
+def _waits(values: list[float], computed: tuple[int, Any, Any] | None = None) -> dict[str, Any]:
+    """n, p50, p90 from the values, or as the database computed them."""
+    if computed is not None:
+        n, p50, p90 = computed
+    else:
+        n, p50, p90 = len(values), percentile(values, 0.5), percentile(values, 0.9)
+    if n < 5:  # a percentile of fewer than five waits would describe individuals
+        return {"n": "<5" if n else 0, "p50": HIDDEN if n else None, "p90": HIDDEN if n else None}
+    return {"n": n, "p50": round(float(p50), 1) if p50 is not None else None,
+            "p90": round(float(p90), 1) if p90 is not None else None}
 
 
 def summary(s: dict[Key, Shown], counts: Counts) -> dict[str, Any]:
@@ -150,7 +159,7 @@ def summary(s: dict[Key, Shown], counts: Counts) -> dict[str, Any]:
         "abandoned_pct": share(a["abandoned_queue"], a["chats"]),
         "first_contact": a["first_contact"],
         "first_contact_pct": share(a["first_contact"], a["staff"]),
-        "wait": _waits(counts.all_waits),
+        "wait": _waits(counts.all_waits, counts.wait_all),
         "feedback": feedback(s),
     }
 
@@ -194,7 +203,10 @@ def days(s: dict[Key, Shown], counts: Counts, flt: StatsFilter) -> list[dict[str
         row["containment_pct"] = share(row["bot"], row["chats"])
         row["handoff_pct"] = share(_handoff(row["chats"], row["bot"], row["staff"],
                                             row["abandoned_queue"]), row["chats"])
-        waits = _waits(counts.waits.get(day, []))
+        computed = None
+        if counts.wait_days is not None:
+            computed = counts.wait_days.get(day, (0, None, None))
+        waits = _waits(counts.waits.get(day, []), computed)
         row["wait_p50"], row["wait_p90"] = waits["p50"], waits["p90"]
         rows.append(row)
     return rows

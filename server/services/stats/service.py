@@ -11,6 +11,7 @@ from server.privacy.audit import audit
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput, NotFound
 from server.services.stats import aggregates, conversations, csv_export, phone, weekly
+from server.services.stats.cache import reports
 from server.services.stats.definitions import DEFINITIONS
 from server.services.stats.filters import StatsFilter, local_day, parse_filter
 from server.services.stats.tables import TABLES, table
@@ -34,15 +35,26 @@ async def report(ctx: ServiceContext, params: Mapping[str, str],
     """The whole report, or one part of it (`summary`, `days`, ... , `feedback`, `weekly`)."""
     flt = _filter(ctx, params)
     if part == "weekly":
-        return await weekly.weekly(ctx, flt, today(ctx))
+        return await _weekly(ctx, flt)
     if part is not None and part not in (*JSON_PARTS, "feedback"):
         raise NotFound(f"no statistics table {part!r}")
-    result = await aggregates.report(ctx, flt)
+    result = await _report(ctx, flt)
     if part is None:
         return result
     if part == "feedback":
         return {"filter": result["filter"], "feedback": result["summary"]["feedback"]}
     return {"filter": result["filter"], part: result[part]}
+
+
+async def _report(ctx: ServiceContext, flt: StatsFilter) -> dict[str, Any]:
+    return await reports.get(("report", flt), ctx.settings.stats_cache_s,
+                             lambda: aggregates.report(ctx, flt))
+
+
+async def _weekly(ctx: ServiceContext, flt: StatsFilter) -> dict[str, Any]:
+    day = today(ctx)
+    return await reports.get(("weekly", flt.lang, flt.municipality, flt.queue, day),
+                             ctx.settings.stats_cache_s, lambda: weekly.weekly(ctx, flt, day))
 
 
 def definitions() -> dict[str, dict[str, str]]:
@@ -63,8 +75,8 @@ async def export_table(ctx: ServiceContext, staff: Staff, name: str,
         raise NotFound(f"no statistics table {name!r}")
     semicolon = _semicolon(params)
     flt = _filter(ctx, params)
-    result = await aggregates.report(ctx, flt) if name != "weekly" else {}
-    week = await weekly.weekly(ctx, flt, today(ctx)) if name == "weekly" else None
+    result = await _report(ctx, flt) if name != "weekly" else {}
+    week = await _weekly(ctx, flt) if name == "weekly" else None
     header, rows = table(result, name, week)
     await audit(ctx, staff.id, "statistics_exported", None, _detail(name, flt))
     return f"neuvo-{name}-{flt.start}-{flt.end}.csv", csv_export.render(header, rows,
@@ -99,6 +111,7 @@ async def conversation(ctx: ServiceContext, staff: Staff, chat_id: str) -> dict[
 
 async def upload_calls(ctx: ServiceContext, staff: Staff, data: bytes) -> dict[str, object]:
     result = await phone.import_calls(ctx, data, staff.id)
+    reports.clear()  # the days now show other call counts
     await audit(ctx, staff.id, "phone_calls_uploaded", None,
                 f"days={result['days']} from={result['from']} to={result['to']}")
     return result
