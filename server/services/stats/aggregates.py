@@ -57,7 +57,9 @@ async def collect(ctx: ServiceContext, flt: StatsFilter, *, breakdowns: Iterable
     for day in flt.days:
         for column in ("chats", *HANDLED):
             counts.add(("day", day, column), 0)
-    for bucket, row in await queries.hourly_cube(ctx, flt):
+    names = list(breakdowns)
+    cube, found = await queries.cube_and_breakdowns(ctx, flt, names)
+    for bucket, row in cube:
         local = bucket.astimezone(TZ)
         named = dict(zip(queries.CUBE, row, strict=True))
         for column, n in named.items():
@@ -69,8 +71,8 @@ async def collect(ctx: ServiceContext, flt: StatsFilter, *, breakdowns: Iterable
                 counts.add(("cell", local.weekday(), local.hour, column), named[column])
                 counts.add(("wd", local.weekday(), column), named[column])
                 counts.add(("hour", local.hour, column), named[column])
-    for name in breakdowns:
-        for value, n in await queries.breakdown(ctx, flt, name):
+    for name in names:
+        for value, n in found[name]:
             if name == "tag_topics":  # a comma list: each topic counts the chat once
                 for topic in sorted(set(filter(None, (value or "").split(",")))) or [NONE]:
                     counts.add(("by", name, topic), n)

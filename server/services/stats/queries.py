@@ -7,10 +7,11 @@ number of chats. The services turn these into local days, weekdays and hours.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, select, tuple_
 from sqlalchemy.sql import Select
 from sqlmodel import col
 
@@ -41,7 +42,7 @@ def hour_bucket(ctx: ServiceContext) -> ColumnElement[Any]:
     timestamptz from date_trunc on PostgreSQL (cheaper than formatting 100,000 rows)."""
     if ctx.db.is_sqlite:
         return func.substr(col(C.created_at), 1, 13)
-    return func.date_trunc("hour", col(C.created_at))
+    return func.date_trunc(literal_column("'hour'"), col(C.created_at))
 
 
 def parse_bucket(raw: str | datetime) -> datetime:
@@ -59,19 +60,53 @@ CUBE = ("chats", "bot", "staff", "abandoned_queue", "first_contact", "feedback",
         "score_2", "score_3", "score_4", "score_5")
 
 
-async def hourly_cube(ctx: ServiceContext, flt: StatsFilter) -> list[tuple[datetime, list[int]]]:
+def _cube_columns() -> list[ColumnElement[Any]]:
     staff = col(C.handled_by) == "staff"
-    bucket = hour_bucket(ctx)
-    stmt = select(
-        bucket, func.count(),
+    return [
+        func.count(),
         *(_count_if(col(C.handled_by) == h) for h in HANDLED),
         _count_if(and_(staff, col(C.outcome) == FIRST_CONTACT)),
         _count_if(col(C.feedback_score).is_not(None)),
         *(_count_if(col(C.feedback_score) == s) for s in SCORES),
-    ).where(*where(flt)).group_by(bucket)
+    ]
+
+
+Cube = list[tuple[datetime, list[int]]]
+Breakdowns = dict[str, list[tuple[Any, int]]]
+
+
+async def hourly_cube(ctx: ServiceContext, flt: StatsFilter) -> Cube:
+    bucket = hour_bucket(ctx)
+    stmt = select(bucket, *_cube_columns()).where(*where(flt)).group_by(bucket)
     async with ctx.db.read() as session:
         rows = (await session.execute(stmt)).all()
     return [(parse_bucket(row[0]), [int(v or 0) for v in row[1:]]) for row in rows]
+
+
+async def cube_and_breakdowns(ctx: ServiceContext, flt: StatsFilter,
+                              names: Sequence[str]) -> tuple[Cube, Breakdowns]:
+    """The hourly cube and the breakdowns. PostgreSQL reads the rows once (GROUPING SETS);
+    SQLite, which has no grouping sets, runs one query each."""
+    if ctx.db.is_sqlite or not names:
+        return (await hourly_cube(ctx, flt),
+                {name: await breakdown(ctx, flt, name) for name in names})
+    keys = [hour_bucket(ctx), *(getattr(C, name) for name in names)]
+    stmt = (select(func.grouping(*keys), *keys, *_cube_columns()).where(*where(flt))
+            .group_by(func.grouping_sets(*(tuple_(key) for key in keys))))
+    async with ctx.db.read() as session:
+        rows = (await session.execute(stmt)).all()
+    full = (1 << len(keys)) - 1
+    which = {full ^ (1 << (len(keys) - 1 - i)): i for i in range(len(keys))}
+    cube: Cube = []
+    found: Breakdowns = {name: [] for name in names}
+    for row in rows:
+        index = which[int(row[0])]
+        counts = [int(v or 0) for v in row[1 + len(keys):]]
+        if index == 0:
+            cube.append((parse_bucket(row[1]), counts))
+        else:
+            found[names[index - 1]].append((row[1 + index], counts[0]))
+    return cube, found
 
 
 async def waits(ctx: ServiceContext, flt: StatsFilter) -> list[tuple[datetime, float]]:
