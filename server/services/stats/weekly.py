@@ -19,7 +19,8 @@ async def week_summary(ctx: ServiceContext, flt: StatsFilter) -> dict[str, Any]:
     counts = await aggregates.collect(ctx, flt, breakdowns=(), hourly=False)
     s = aggregates.suppressed(counts, flt)
     result = aggregates.summary(s, counts)
-    result["calls"] = sum((await phone.calls_by_day(ctx, flt.start, flt.end)).values())
+    uploaded = await phone.calls_by_day(ctx, flt.start, flt.end)
+    result["calls"] = sum(uploaded.values()) if uploaded else None  # None: nothing uploaded
     result["from"], result["to"] = flt.start.isoformat(), flt.end.isoformat()
     return result
 
@@ -38,7 +39,8 @@ async def weekly(ctx: ServiceContext, flt: StatsFilter, today: date) -> dict[str
                                                    last_end - timedelta(days=7)))
     last = await week_summary(ctx, flt.shifted(last_start, last_end))
     change: dict[str, Any] = {key: _difference(last[key], previous[key]) for key in COUNTS}
-    change["calls"] = last["calls"] - previous["calls"]
+    change["calls"] = (last["calls"] - previous["calls"]
+                       if last["calls"] is not None and previous["calls"] is not None else None)
     for key in SHARES:
         change[key] = points(last[key], previous[key])
     change["csat_pct"] = points(last["feedback"]["csat_pct"], previous["feedback"]["csat_pct"])
