@@ -132,6 +132,8 @@ def test_csv_exports_add_up(supervisor: httpx.Client, loaded: list[str]) -> None
     assert handled == {"bot": 20, "staff": 20, "abandoned_queue": 5}
     assert Counter(row[column["municipality"]] for row in body) == {
         "Seinäjoki": 30, "Vaasa": 12, "<5": 3}
+    assert Counter(row[column["tag_topics"]] for row in body) == {
+        "": 28, "income_support": 10, "child_welfare,housing_advice": 7}
     for name in ("summary", "feedback", "topic", "outcome", "lang", "tag_topics", "weekly"):
         assert len(_csv(supervisor.get(f"{API}/{name}.csv", params=WEEK))) > 1
 

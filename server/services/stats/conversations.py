@@ -131,20 +131,32 @@ async def conversation(ctx: ServiceContext, staff: Staff, chat_id: str) -> dict[
 
 
 async def export_rows(ctx: ServiceContext, flt: StatsFilter) -> AsyncIterator[list[Any]]:
-    """One row per conversation, oldest first; small municipalities and topics show "<5"."""
+    """One row per conversation, oldest first; municipalities, topics and tagged topics with
+    fewer than five conversations in the selection show "<5"."""
     async with ctx.db.read() as session:
         municipalities = Counter({k: n for k, n in await queries.breakdown(ctx, flt,
                                                                              "municipality")})
         topics = Counter({k: n for k, n in await queries.breakdown(ctx, flt, "topic")})
+        tags: Counter[str | None] = Counter()
+        for value, n in await queries.breakdown(ctx, flt, "tag_topics"):
+            for tag in set(filter(None, (value or "").split(","))):
+                tags[tag] += n
         result = await session.stream(queries.conversations_query(flt))
         async for chat in result.scalars():
             local = _local(chat.created_at)
             yield [chat.chat_id, local.date().isoformat(), WEEKDAYS[local.weekday()], local.hour,
                    chat.lang, _shown(chat.municipality, municipalities), chat.queue,
-                   chat.handled_by, chat.outcome, _shown(chat.topic, topics), chat.tag_topics,
+                   chat.handled_by, chat.outcome, _shown(chat.topic, topics),
+                   _shown_tags(chat.tag_topics, tags),
                    chat.priority, chat.transfers, chat.wait_s, chat.first_response_s,
                    chat.duration_s, chat.resident_messages, chat.bot_messages,
                    chat.staff_messages, chat.fallbacks, chat.feedback_score]
+
+
+def _shown_tags(value: str | None, counts: Counter[str | None]) -> str | None:
+    if not value:
+        return value
+    return ",".join(sorted({_shown(tag, counts) or "" for tag in value.split(",") if tag}))
 
 
 def _shown(value: str | None, counts: Counter[str | None]) -> str | None:
