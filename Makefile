@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 0
 export NEUVO_TEST_REDIS_URL ?= redis://127.0.0.1:6379
 export NEUVO_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint services browser clean bench bench-anonymiser bench-load bench-smoke
+.PHONY: run test lint services browser clean bench bench-anonymiser bench-load bench-smoke bench-stats
 .DEFAULT_GOAL := run
 
 $(BIN)/.installed: pyproject.toml
@@ -59,6 +59,9 @@ bench-smoke: $(BIN)/.installed-bench services
 
 bench-anonymiser: $(BIN)/.installed-test
 	$(BIN)/python bench/anonymiser_bench.py
+
+bench-stats: $(BIN)/.installed-test services
+	$(BIN)/python bench/stats_data.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -31,7 +31,7 @@ from server.services.context import ServiceContext
 from server.services.service_config import CONFIG_TOPIC
 from server.services.signoff import sweep_disconnected
 from server.store.db import Database
-from server.web import health, http_resident, http_staff, http_supervisor, pages
+from server.web import health, http_resident, http_staff, http_stats, http_supervisor, pages
 from server.web.security import RefuseControlCharacters, SecurityHeaders, database_error
 from server.web.tasks import TaskRegistry
 
@@ -127,6 +127,7 @@ def create_app(settings: Settings) -> Starlette:
 
     routes = [
         *health.routes, *http_resident.routes, *http_staff.routes, *http_supervisor.routes,
+        *http_stats.routes,
         *pages.routes,
         Mount("/widget", StaticFiles(directory=WIDGET_DIR, check_dir=False), name="widget"),
         Mount("/console", StaticFiles(directory=CONSOLE_DIR, html=True, check_dir=False),

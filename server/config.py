@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     queue_abandon_s: float = Field(default=180.0, ge=5)
     bot_idle_close_s: float = Field(default=1800.0, ge=5)
     resident_gone_s: float = Field(default=30.0, ge=2)
+    stats_cache_s: float = Field(default=60.0, ge=0, le=3600)
 
     # Privacy: statistics rows, retention of raw transcripts, the audit log.
     stats_sweep_s: float = Field(default=60.0, gt=0)

@@ -84,6 +84,14 @@ async def supervisor_page(request: Request) -> Response:
     return await _role_page(request, "supervisor.html", "supervisor", "supervisor")
 
 
+async def statistics_page(request: Request) -> Response:
+    return await _role_page(request, "statistics.html", "supervisor", "supervisor")
+
+
+async def digest_page(request: Request) -> Response:
+    return await _role_page(request, "digest.html", "supervisor", "supervisor")
+
+
 async def audit_page(request: Request) -> Response:
     return await _role_page(request, "audit.html", "admin", "admin")
 
@@ -94,6 +102,10 @@ routes = [
     Route("/console/", console_page, methods=["GET"]),
     Route("/console/supervisor", supervisor_page, methods=["GET"]),
     Route("/console/supervisor.html", supervisor_page, methods=["GET"]),
+    Route("/console/statistics", statistics_page, methods=["GET"]),
+    Route("/console/statistics.html", statistics_page, methods=["GET"]),
+    Route("/console/statistics/digest", digest_page, methods=["GET"]),
+    Route("/console/digest.html", digest_page, methods=["GET"]),
     Route("/console/audit", audit_page, methods=["GET"]),
     Route("/console/audit.html", audit_page, methods=["GET"]),
 ]
