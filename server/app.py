@@ -32,6 +32,7 @@ from server.services.signoff import sweep_disconnected
 from server.store.db import Database
 from server.web import health, http_resident, http_staff, http_supervisor, pages
 from server.web.security import RefuseControlCharacters, SecurityHeaders, database_error
+from server.web.shutdown import Shutdown
 from server.web.tasks import TaskRegistry
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,8 @@ async def _sweeper(ctx: ServiceContext) -> None:
 
 
 def create_app(settings: Settings) -> Starlette:
+    shutdown = Shutdown(settings.shutdown_timeout_s)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         passwords.hashing.configure(settings.password_hash_threads)
@@ -116,7 +119,7 @@ def create_app(settings: Settings) -> Starlette:
             sweeper.cancel()
             with suppress(asyncio.CancelledError):
                 await sweeper
-            await tasks.drain(timeout_s=10)
+            await tasks.drain(timeout_s=shutdown.remaining(default=10))
             await ctx.bot.close()
             await backends.close()
             await db.dispose()
@@ -139,5 +142,7 @@ def create_app(settings: Settings) -> Starlette:
     handlers: dict[Any, Any] = {cls: database_error for cls in (
         DBAPIError, OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
         MaxConnectionsError)}
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
-                     exception_handlers=handlers)
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers=handlers)
+    app.state.shutdown = shutdown  # the server's signal handling and /readyz share it
+    return app

@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     bot_idle_close_s: float = Field(default=1800.0, ge=5)
     resident_gone_s: float = Field(default=30.0, ge=2)
 
+    # Operations.
+    shutdown_delay_s: float = Field(default=0.0, ge=0, le=120)
+    shutdown_timeout_s: float = Field(default=15.0, ge=1, le=600)
+
     @field_validator("allowed_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

@@ -17,6 +17,8 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
+    if request.app.state.shutdown.draining:  # SIGTERM: take this process out of rotation
+        return JSONResponse({"status": "shutting_down", "checks": {}}, status_code=503)
     ctx = request.app.state.ctx
     checks: dict[str, str] = {}
     for name, probe in (("database", ctx.db.ping), ("bus", ctx.backends.bus.ping)):
