@@ -31,6 +31,7 @@ from server.services.service_config import CONFIG_TOPIC
 from server.services.signoff import sweep_disconnected
 from server.store.db import Database
 from server.web import health, http_resident, http_staff, http_supervisor, pages
+from server.web.observe import TimedBot
 from server.web.security import RefuseControlCharacters, SecurityHeaders, database_error
 from server.web.shutdown import Shutdown
 from server.web.tasks import TaskRegistry
@@ -101,7 +102,8 @@ def create_app(settings: Settings) -> Starlette:
         db = Database(settings.async_database_url)
         backends = make_backends(settings.redis_url, settings.redis_pool_size,
                                  settings.redis_pool_timeout_s)
-        ctx = ServiceContext(settings=settings, db=db, backends=backends, bot=make_bot(settings))
+        ctx = ServiceContext(settings=settings, db=db, backends=backends,
+                             bot=TimedBot(make_bot(settings)))
         hub = Hub(backends.bus)
         await hub.start()
         await hub.join(CONFIG_TOPIC, _ConfigWatcher(ctx))

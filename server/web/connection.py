@@ -264,7 +264,10 @@ class Connection:
                 raise TooLarge(f"frame is larger than {MAX_FRAME_BYTES // 1024} KiB")
             raw = self._parse_json(text)
             frame = self._validate(raw)
+            started = time.perf_counter()
             await self.dispatch(frame)
+            metrics.FRAME_SECONDS.labels(self.kind, frame.type).observe(
+                time.perf_counter() - started)
         except ServiceError as exc:
             await self._refuse(exc, raw)
         except (asyncio.CancelledError, Closing, WebSocketDisconnect):

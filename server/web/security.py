@@ -17,6 +17,7 @@ from server.config import Settings
 from server.protocol.checks import clean_text, parse_json
 from server.services.errors import InvalidInput, ServiceError, Unavailable
 from server.store.db import database_unreachable
+from server.web.metrics import HTTP_ERRORS
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024
@@ -49,6 +50,7 @@ def client_address(conn: HTTPConnection) -> str:
 
 
 def error_response(exc: ServiceError) -> JSONResponse:
+    HTTP_ERRORS.labels(exc.code).inc()
     return JSONResponse({"error": exc.code, "message": exc.message}, status_code=exc.http_status)
 
 
