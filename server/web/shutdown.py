@@ -31,7 +31,8 @@ class Shutdown:
 
     def __init__(self, timeout_s: float = 15.0) -> None:
         self.timeout_s = timeout_s
-        self.draining = False
+        self.draining = False  # not ready (from the signal on)
+        self.closing = False  # sockets are being closed (after the delay)
         self.deadline: float | None = None
         self._connections: set[Drainable] = set()
         self._empty = asyncio.Event()
@@ -50,20 +51,17 @@ class Shutdown:
     def add(self, connection: Drainable) -> None:
         self._connections.add(connection)
         self._empty.clear()
-        if self.draining:
-            connection.restart()  # opened while shutting down: close it again at once
+        if self.closing:
+            connection.restart()  # slipped in while the sockets are being closed
 
     def discard(self, connection: Drainable) -> None:
         self._connections.discard(connection)
         if not self._connections:
             self._empty.set()
 
-    @property
-    def open_connections(self) -> int:
-        return len(self._connections)
-
     async def close_connections(self) -> None:
         self.deadline = time.monotonic() + self.timeout_s
+        self.closing = True
         count = len(self._connections)
         for connection in list(self._connections):
             connection.restart()
