@@ -134,7 +134,7 @@ def create_app(settings: Settings) -> Starlette:
               name="console"),
     ]
     middleware = [
-        Middleware(SecurityHeaders, secure=not settings.dev),
+        Middleware(SecurityHeaders, secure=not settings.dev, settings=settings),
         Middleware(RefuseControlCharacters),
         Middleware(CORSMiddleware, allow_origins=settings.allowed_origins,
                    allow_methods=["GET", "POST"], allow_headers=["content-type"],

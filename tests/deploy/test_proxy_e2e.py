@@ -27,6 +27,7 @@ from tests.test_redis_restart import PrivateRedis
 
 pytestmark = pytest.mark.timeout(180)
 HEADER_TIMEOUT_S = 10  # client_header_timeout in deploy/nginx/neuvo.conf
+COUNTY_SITE = "https://www.county.example"
 
 
 @dataclass
@@ -48,7 +49,7 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
     nginx: Nginx | None = None
     try:
         env = base_env(db_url, NEUVO_REDIS_URL=redis.url, NEUVO_STAFF_GRACE_S="60",
-                       NEUVO_SHUTDOWN_TIMEOUT_S="5")
+                       NEUVO_SHUTDOWN_TIMEOUT_S="5", NEUVO_FRAME_ANCESTORS=COUNTY_SITE)
         migrate(env)
         servers = [ServerProcess(env=dict(env), log_path=tmp_path / f"server-{name}.log")
                    for name in ("a", "b")]
@@ -109,6 +110,11 @@ async def test_chat_through_the_proxy_survives_a_rolling_restart(topology: Topol
         assert (await http.get("/metrics")).status_code == 404  # never public
         page = await http.get("/healthz")
         assert page.headers["strict-transport-security"].startswith("max-age=")
+        frame = await http.get("/widget/chat.html")  # CSP from configuration, not any host
+        csp = frame.headers["content-security-policy"]
+        assert f"frame-ancestors 'self' {COUNTY_SITE}" in csp
+        assert f"connect-src 'self' {nginx.ws_base}" in csp
+        assert " ws: " not in csp and "frame-ancestors *" not in csp
         cookie = await login(http, username, PASSWORD)
         chat = (await http.post("/api/v1/chats", json={"lang": "fi"})).json()
     assert chat["ws_url"].startswith(nginx.ws_base)
