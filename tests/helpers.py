@@ -27,6 +27,7 @@ import websockets
 ROOT = Path(__file__).resolve().parent.parent
 NEUVO = [sys.executable, "-m", "server.cli"]
 PASSWORD = "correct-horse-battery"
+START_TIMEOUT_S = 90
 
 
 def free_port() -> int:
@@ -77,7 +78,9 @@ class ServerProcess:
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen([*NEUVO, "serve", "--port", str(self.port)], env=self.env,
                                      cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
+        # A bound, not a wait: a server starts in about 2 s, but its imports alone take
+        # 5 s of CPU and several test runs share 2 CPUs (load 10+ seen): then 30 s was short.
+        deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self.proc.returncode}: {self.log_tail()}")
@@ -85,7 +88,7 @@ class ServerProcess:
                 if httpx.get(self.base_url + "/healthz", timeout=1).status_code == 200:
                     return
             time.sleep(0.1)
-        raise RuntimeError("server did not start in 30 s: " + self.log_tail())
+        raise RuntimeError(f"server did not start in {START_TIMEOUT_S} s: " + self.log_tail())
 
     def stop(self, kill: bool = False) -> None:
         if self.proc is None or self.proc.poll() is not None:
