@@ -61,7 +61,7 @@ async def test_full_chat_with_personal_data_leaves_none_in_logs(server: ServerPr
     await resident.say(f"Asun osoitteessa {PLANTED['address']}, tili {PLANTED['iban']}")
     await staff.say(resident.chat_id, f"Kiitos {PLANTED['name']}, soitan numeroon {PLANTED['phone']}")
     await staff.send({"type": "chat.close", "chat_id": resident.chat_id,
-                      "tags": {"topics": ["other"], "outcome": "resolved"}})
+                      "tags": {"topics": ["other"], "outcome": "solved_first_contact"}})
     await resident.expect("chat.state", state="closed")
     await resident.send({"type": "feedback.submit", "score": 4,
                          "comment": f"Terveisin {PLANTED['name']} {PLANTED['email']}"})
