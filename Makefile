@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 0
 export NEUVO_TEST_REDIS_URL ?= redis://127.0.0.1:6379
 export NEUVO_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint services browser clean bench bench-anonymiser bench-load bench-smoke bench-stats
+.PHONY: run test lint services browser proxy clean bench bench-anonymiser bench-load bench-smoke bench-stats
 .DEFAULT_GOAL := run
 
 $(BIN)/.installed: pyproject.toml
@@ -33,7 +33,10 @@ services:
 browser:
 	deploy/dev/ensure-chromium.sh
 
-test: $(BIN)/.installed-test services browser
+proxy:
+	deploy/dev/ensure-nginx.sh
+
+test: $(BIN)/.installed-test services browser proxy
 	$(BIN)/ruff check server bot tests $(wildcard bench)
 	$(BIN)/mypy server bot tests
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile

@@ -32,7 +32,9 @@ from server.services.service_config import CONFIG_TOPIC
 from server.services.signoff import sweep_disconnected
 from server.store.db import Database
 from server.web import health, http_resident, http_staff, http_stats, http_supervisor, pages
+from server.web.observe import TimedBot
 from server.web.security import RefuseControlCharacters, SecurityHeaders, database_error
+from server.web.shutdown import Shutdown
 from server.web.tasks import TaskRegistry
 
 log = logging.getLogger(__name__)
@@ -93,13 +95,16 @@ async def _sweeper(ctx: ServiceContext) -> None:
 
 
 def create_app(settings: Settings) -> Starlette:
+    shutdown = Shutdown(settings.shutdown_timeout_s)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         passwords.hashing.configure(settings.password_hash_threads)
         db = Database(settings.async_database_url)
         backends = make_backends(settings.redis_url, settings.redis_pool_size,
                                  settings.redis_pool_timeout_s)
-        ctx = ServiceContext(settings=settings, db=db, backends=backends, bot=make_bot(settings))
+        ctx = ServiceContext(settings=settings, db=db, backends=backends,
+                             bot=TimedBot(make_bot(settings)))
         hub = Hub(backends.bus)
         await hub.start()
         await hub.join(CONFIG_TOPIC, _ConfigWatcher(ctx))
@@ -120,7 +125,7 @@ def create_app(settings: Settings) -> Starlette:
                 loop.cancel()
                 with suppress(asyncio.CancelledError):
                     await loop
-            await tasks.drain(timeout_s=10)
+            await tasks.drain(timeout_s=shutdown.remaining(default=10))
             await ctx.bot.close()
             await backends.close()
             await db.dispose()
@@ -134,7 +139,7 @@ def create_app(settings: Settings) -> Starlette:
               name="console"),
     ]
     middleware = [
-        Middleware(SecurityHeaders, secure=not settings.dev),
+        Middleware(SecurityHeaders, secure=not settings.dev, settings=settings),
         Middleware(RefuseControlCharacters),
         Middleware(CORSMiddleware, allow_origins=settings.allowed_origins,
                    allow_methods=["GET", "POST"], allow_headers=["content-type"],
@@ -144,5 +149,7 @@ def create_app(settings: Settings) -> Starlette:
     handlers: dict[Any, Any] = {cls: database_error for cls in (
         DBAPIError, OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
         MaxConnectionsError)}
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
-                     exception_handlers=handlers)
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers=handlers)
+    app.state.shutdown = shutdown  # the server's signal handling and /readyz share it
+    return app

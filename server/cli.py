@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -103,17 +104,23 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from server.app import create_app
     from server.logs import configure
+    from server.web.shutdown import GracefulServer
 
     configure()
     if settings.dev:
         asyncio.run(_demo_account(settings))
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, ws="websockets-sansio",
-                ws_max_size=WS_MAX_FRAME_BYTES, ws_per_message_deflate=False,
-                ws_ping_interval=20, ws_ping_timeout=20,
-                access_log=False, log_config=None, proxy_headers=args.proxy_headers,
-                forwarded_allow_ips=args.forwarded_allow_ips, timeout_graceful_shutdown=15,
-                server_header=False)
-    return 0
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app, host=args.host, port=args.port, ws="websockets-sansio",
+        ws_max_size=WS_MAX_FRAME_BYTES, ws_per_message_deflate=False,
+        ws_ping_interval=20, ws_ping_timeout=20,
+        access_log=False, log_config=None, proxy_headers=args.proxy_headers,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        timeout_graceful_shutdown=int(settings.shutdown_timeout_s), server_header=False)
+    server = GracefulServer(config, app.state.shutdown, settings.shutdown_delay_s)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    return 0 if server.started else 3  # 3: start-up failed (as uvicorn.run)
 
 
 async def _demo_account(settings: Settings) -> None:

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     redis_pool_size: int = Field(default=64, ge=2, le=10_000)
     redis_pool_timeout_s: float = Field(default=5.0, gt=0)
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    frame_ancestors: Annotated[list[str], NoDecode] = Field(default_factory=list)
     service_hours: str = "always"
     dev: bool = False
     secret_key: SecretStr | None = None
@@ -83,14 +84,18 @@ class Settings(BaseSettings):
     purge_interval_s: float = Field(default=3600.0, ge=1)
     audit_retention_days: float = Field(default=1826.0, gt=0, le=36500)
 
-    @field_validator("allowed_origins", mode="before")
+    # Operations.
+    shutdown_delay_s: float = Field(default=0.0, ge=0, le=120)
+    shutdown_timeout_s: float = Field(default=15.0, ge=1, le=600)
+
+    @field_validator("allowed_origins", "frame_ancestors", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("allowed_origins")
+    @field_validator("allowed_origins", "frame_ancestors")
     @classmethod
     def _check_origins(cls, value: list[str]) -> list[str]:
         for origin in value:
@@ -102,6 +107,15 @@ class Settings(BaseSettings):
     @classmethod
     def _check_db(cls, value: str) -> str:
         to_async_url(value)
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL like https://chat.example.fi")
         return value
 
     @field_validator("redis_url")

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
+from prometheus_client import Counter, Gauge
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.asyncio.connection import BlockingConnectionPool
@@ -28,6 +29,8 @@ from server.bus.memory import MemoryLocks, MemoryRateLimiter
 log = logging.getLogger(__name__)
 CONTROL_CHANNEL = "control"
 MAX_BACKOFF_S = 5.0
+BUS_RECONNECTS = Counter("neuvo_bus_reconnects_total", "Redis bus reconnects")
+BUS_CONNECTED = Gauge("neuvo_bus_connected", "1 while the Redis bus reader is subscribed")
 
 
 class PoolExhausted(MaxConnectionsError):
@@ -80,6 +83,7 @@ class RedisBus:
         channels = [self._prefix + CONTROL_CHANNEL, *(self._prefix + t for t in self._topics)]
         await pubsub.subscribe(*channels)
         self._pubsub = pubsub
+        BUS_CONNECTED.set(1)
 
     async def _read_loop(self) -> None:
         backoff = 0.1
@@ -109,6 +113,7 @@ class RedisBus:
 
     async def _drop_pubsub(self) -> None:
         pubsub, self._pubsub = self._pubsub, None
+        BUS_CONNECTED.set(0)
         if pubsub is not None:
             with suppress(RedisError, OSError):
                 await pubsub.aclose()  # type: ignore[no-untyped-call]
@@ -118,6 +123,7 @@ class RedisBus:
         up from the database on what live delivery missed."""
         await self._connect()
         self._missed = False  # the catch-up below covers skipped publishes too
+        BUS_RECONNECTS.inc()
         log.info("redis bus reconnected; %d topics resubscribed", len(self._topics))
         if self._on_reconnect is not None:
             await self._on_reconnect()

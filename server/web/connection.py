@@ -37,6 +37,7 @@ from server.web.security import outage
 log = logging.getLogger(__name__)
 CLOSE_SLOW = 1013
 CLOSE_ABUSIVE = 1008
+CLOSE_RESTART = 1012
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,15 @@ class Connection:
         self.ready = False  # deliver() drops bus frames until the initial sync is queued
         self._closing: Closing | None = None
         self._group_tasks: list[asyncio.Task[None]] = []
+        self.draining = False  # graceful shutdown: finish the current frame, then close 1012
+        self._dispatching = False
 
     # --- lifecycle -------------------------------------------------------------------
     async def run(self) -> None:
         metrics.CONNECTIONS.labels(self.kind).inc()
+        shutdown = getattr(self.ws.app.state, "shutdown", None)
+        if shutdown is not None:
+            shutdown.add(self)
         try:
             await self.setup()
             async with asyncio.TaskGroup() as group:
@@ -115,6 +121,8 @@ class Connection:
                 await self.hub.leave(topic, self)
             await self.on_closed()
             await self._close_socket()
+            if shutdown is not None:
+                shutdown.discard(self)
 
     async def setup(self) -> None:
         """Runs before the receive and send tasks start."""
@@ -132,6 +140,20 @@ class Connection:
             self._closing = Closing(code, reason)
         for task in self._group_tasks:
             task.cancel()
+
+    def restart(self) -> None:
+        """Graceful shutdown: read no more frames, finish the one being handled, send what is
+        queued (its ack among it), then close with 1012 so the client reconnects elsewhere."""
+        if self.draining:
+            return
+        self.draining = True
+        if not self._dispatching:  # else the receive loop ends itself after that frame
+            if self._group_tasks:
+                self._group_tasks[0].cancel()  # the receive loop, idle in receive()
+            self.enqueue(Control(self._close_for_restart))
+
+    async def _close_for_restart(self) -> None:
+        raise Closing(CLOSE_RESTART, "server restarting; reconnect")
 
     async def _close_socket(self) -> None:
         if self.ws.application_state == WebSocketState.CONNECTED:
@@ -220,11 +242,16 @@ class Connection:
 
     # --- incoming --------------------------------------------------------------------
     async def _receive_loop(self) -> None:
-        while True:
+        while not self.draining:
             message = await self.ws.receive()
             if message["type"] == "websocket.disconnect":
                 raise WebSocketDisconnect(message.get("code", 1000))
-            await self._handle_raw(message.get("text"), message.get("bytes"))
+            self._dispatching = True
+            try:
+                await self._handle_raw(message.get("text"), message.get("bytes"))
+            finally:
+                self._dispatching = False
+        self.enqueue(Control(self._close_for_restart))
 
     async def _handle_raw(self, text: str | None, data: bytes | None) -> None:
         raw: dict[str, Any] = {}
@@ -237,7 +264,10 @@ class Connection:
                 raise TooLarge(f"frame is larger than {MAX_FRAME_BYTES // 1024} KiB")
             raw = self._parse_json(text)
             frame = self._validate(raw)
+            started = time.perf_counter()
             await self.dispatch(frame)
+            metrics.FRAME_SECONDS.labels(self.kind, frame.type).observe(
+                time.perf_counter() - started)
         except ServiceError as exc:
             await self._refuse(exc, raw)
         except (asyncio.CancelledError, Closing, WebSocketDisconnect):

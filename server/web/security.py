@@ -17,6 +17,7 @@ from server.config import Settings
 from server.protocol.checks import clean_text, parse_json
 from server.services.errors import InvalidInput, ServiceError, Unavailable
 from server.store.db import database_unreachable
+from server.web.metrics import HTTP_ERRORS
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024
@@ -29,6 +30,23 @@ PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 WIDGET_FRAME_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; "
                     "img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; "
                     "base-uri 'none'; form-action 'none'; frame-ancestors *")
+
+
+def csp_for(settings: Settings) -> tuple[str, str]:
+    """(page CSP, widget frame CSP). With NEUVO_PUBLIC_URL the sockets may connect only to
+    it; with NEUVO_FRAME_ANCESTORS only those sites may embed the chat frame. Unset, the
+    defaults above (any ws:/wss: host, any embedding site)."""
+    page, frame = PAGE_CSP, WIDGET_FRAME_CSP
+    if settings.public_url:
+        public = urlsplit(settings.public_url)
+        scheme = "wss" if public.scheme == "https" else "ws"
+        connect = f"connect-src 'self' {scheme}://{public.netloc}"
+        page = page.replace("connect-src 'self' ws: wss:", connect)
+        frame = frame.replace("connect-src 'self' ws: wss:", connect)
+    if settings.frame_ancestors:
+        frame = frame.replace("frame-ancestors *",
+                              "frame-ancestors 'self' " + " ".join(settings.frame_ancestors))
+    return page, frame
 
 
 def origin_allowed(conn: HTTPConnection, settings: Settings) -> bool:
@@ -49,6 +67,7 @@ def client_address(conn: HTTPConnection) -> str:
 
 
 def error_response(exc: ServiceError) -> JSONResponse:
+    HTTP_ERRORS.labels(exc.code).inc()
     return JSONResponse({"error": exc.code, "message": exc.message}, status_code=exc.http_status)
 
 
@@ -127,8 +146,10 @@ class RefuseControlCharacters:
 class SecurityHeaders:
     """Pure ASGI middleware (does not touch WebSocket scopes)."""
 
-    def __init__(self, app: ASGIApp, *, secure: bool) -> None:
+    def __init__(self, app: ASGIApp, *, secure: bool, settings: Settings | None = None) -> None:
         self.app, self.secure = app, secure
+        self.page_csp, self.frame_csp = csp_for(settings) if settings else (PAGE_CSP,
+                                                                            WIDGET_FRAME_CSP)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -144,7 +165,7 @@ class SecurityHeaders:
                 extra = {
                     b"x-content-type-options": b"nosniff",
                     b"referrer-policy": b"no-referrer",
-                    b"content-security-policy": (WIDGET_FRAME_CSP if framed else PAGE_CSP).encode(),
+                    b"content-security-policy": (self.frame_csp if framed else self.page_csp).encode(),
                     b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
                     b"cross-origin-opener-policy": b"same-origin",
                 }
