@@ -153,12 +153,14 @@ async def reset_draft(ctx: ServiceContext, staff: str, content: bot_content.Cont
                       summary: str = "imported") -> None:
     """Replace the whole draft (import): every intent's revision moves on."""
     def apply(draft: Draft) -> list[Change]:
-        old = set(draft.content["intents"])
+        before = draft.content
         draft.content = content
         draft.based_on = based_on
-        return [Change(name, action, summary) for name in content["intents"]] + [
+        changed = [name for name in content["intents"]
+                   if _intent_data(before, name) != _intent_data(content, name)]
+        return [Change(name, action, summary) for name in changed] + [
             Change(name, "delete", f"removed by {action}")
-            for name in sorted(old - set(content["intents"]))]
+            for name in sorted(set(before["intents"]) - set(content["intents"]))]
 
     await change_draft(ctx, staff, apply)
 
@@ -169,6 +171,13 @@ async def changes_for(ctx: ServiceContext, intent: str | None, limit: int = 100)
         query = query.where(col(ContentChange.intent) == intent)
     async with ctx.db.read() as session:
         return list(await session.scalars(query))
+
+
+def _intent_data(content: bot_content.Content, intent: str) -> Any:
+    if intent not in content["intents"]:
+        return None
+    return (content["examples"].get(intent), content["responses"].get(
+        bot_content.response_name(intent)))
 
 
 def change_json(change: ContentChange) -> dict[str, Any]:
