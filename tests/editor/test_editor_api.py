@@ -165,13 +165,15 @@ async def test_create_rename_delete(server: ServerProcess, editor: str) -> None:
         assert "parking_help" not in names
         # refused while referred to, with the referrers listed
         basic = await a.ok("GET", "/api/v1/editor/intents/income_support_basic")
-        refused = await a.call("DELETE", f"/api/v1/editor/intents/income_support_basic?revision={basic['revision']}")
+        refused = await a.call(
+            "DELETE", f"/api/v1/editor/intents/income_support_basic?revision={basic['revision']}")
         assert refused.status_code == 409 and "utter_greet" in refused.json()["message"]
         # the safety intents and request_human stay
         for name in ("crisis_suicide", "request_human"):
             view = await a.ok("GET", f"/api/v1/editor/intents/{name}")
             assert view["required"] is True
-            assert (await a.call("DELETE", f"/api/v1/editor/intents/{name}?revision={view['revision']}")).status_code == 422
+            path = f"/api/v1/editor/intents/{name}?revision={view['revision']}"
+            assert (await a.call("DELETE", path)).status_code == 422
             assert (await a.call("POST", f"/api/v1/editor/intents/{name}/rename",
                                  {"revision": view["revision"], "name": "other_name"})).status_code == 422
 
@@ -223,7 +225,8 @@ async def test_plain_language_check(server: ServerProcess, editor: str) -> None:
     async with api(server, editor) as a:
         good = await a.ok("POST", "/api/v1/editor/plain-language", {"lang": "fi", "text": "Soita meille."})
         assert good["problems"] == [] and good["lix"] is None
-        long = "Tämä on hyvin pitkä lause jossa on aivan liian monta sanaa peräkkäin ilman yhtään taukoa lukijalle."
+        long = ("Tämä on hyvin pitkä lause jossa on aivan liian monta sanaa peräkkäin ilman "
+                "yhtään taukoa lukijalle.")
         bad = await a.ok("POST", "/api/v1/editor/plain-language", {"lang": "fi", "text": long})
         assert bad["problems"] and "sentence of" in bad["problems"][0]
         sv = await a.ok("POST", "/api/v1/editor/plain-language", {"lang": "sv", "text": "Ring oss i dag."})

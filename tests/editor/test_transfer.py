@@ -88,7 +88,8 @@ def test_size_and_format(shipped: bot_content.Content) -> None:
 
 def test_yaml_errors_are_reported_with_file_and_line(shipped: bot_content.Content) -> None:
     files = {k: v.encode() if isinstance(v, str) else v for k, v in _project(shipped).items()}
-    files["data/nlu/sv.yml"] = b'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hej\n  - bad: [\n'
+    files["data/nlu/sv.yml"] = (b'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n'
+                                b"    - hej\n  - bad: [\n")
     with pytest.raises(transfer.ImportRefused) as info:
         transfer.parse_files(files)
     assert any(p.startswith("data/nlu/sv.yml:") for p in info.value.problems), info.value.problems
