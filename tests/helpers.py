@@ -77,7 +77,10 @@ class ServerProcess:
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen([*NEUVO, "serve", "--port", str(self.port)], env=self.env,
                                      cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
+        # The embedded bot loads (or trains) its model before the server answers; on a busy
+        # machine importing scikit-learn alone can take most of half a minute.
+        limit = 90 if self.env.get("NEUVO_BOT") == "embedded" else 30
+        deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self.proc.returncode}: {self.log_tail()}")
@@ -85,7 +88,7 @@ class ServerProcess:
                 if httpx.get(self.base_url + "/healthz", timeout=1).status_code == 200:
                     return
             time.sleep(0.1)
-        raise RuntimeError("server did not start in 30 s: " + self.log_tail())
+        raise RuntimeError(f"server did not start in {limit} s: " + self.log_tail())
 
     def stop(self, kill: bool = False) -> None:
         if self.proc is None or self.proc.poll() is not None:

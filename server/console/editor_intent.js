@@ -33,7 +33,7 @@ async function checkPlain(code) {
     const items = result.problems.map((p) => h("li", {}, plainText(p)));
     out.replaceChildren(
       items.length ? h("ul", { class: "plain__list" }, items) : h("p", {}, t("ed_plain_ok")),
-      result.lix !== null ? h("p", {}, t("ed_lix", { n: result.lix })) : null);
+      ...(result.lix === null ? [] : [h("p", {}, t("ed_lix", { n: result.lix }))]));
   } catch {
     out.replaceChildren();
   }

@@ -10,7 +10,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot import plain_language
 from server.protocol.checks import SafeStr
 from server.services.content import intents, live, publish, report, store, transfer
 from server.services.context import ServiceContext
@@ -236,9 +235,7 @@ async def live_version(request: Request) -> Response:
 async def plain_check(request: Request) -> Response:
     await _editor(request)
     body = await read_model(request, CheckBody)
-    return JSONResponse({"problems": plain_language.check(body.text, body.lang),
-                         "lix": round(plain_language.lix(body.text), 1)
-                         if body.lang == "sv" else None})
+    return JSONResponse(report.plain_language(body.text, body.lang))
 
 
 P = "/api/v1/editor"

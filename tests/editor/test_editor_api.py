@@ -229,6 +229,9 @@ async def test_plain_language_check(server: ServerProcess, editor: str) -> None:
                 "yhtään taukoa lukijalle.")
         bad = await a.ok("POST", "/api/v1/editor/plain-language", {"lang": "fi", "text": long})
         assert bad["problems"] and "sentence of" in bad["problems"][0]
+        placeholder = await a.ok("POST", "/api/v1/editor/plain-language",
+                                 {"lang": "fi", "text": "Soita numeroon {service_guidance_phone}."})
+        assert placeholder["problems"] == []
         sv = await a.ok("POST", "/api/v1/editor/plain-language", {"lang": "sv", "text": "Ring oss i dag."})
         assert isinstance(sv["lix"], float)
 

@@ -7,6 +7,7 @@ about, parameters, and an English `message`. Errors block publishing; warnings d
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from bot import content as bot_content
@@ -90,6 +91,16 @@ def engine_checks(content: bot_content.Content) -> list[dict[str, Any]]:
 
 # Engine messages the editor checks above already word in plain language.
 _COVERED = ("examples (aim for", "and also under", "' variant", "names no known intent")
+
+
+def plain_language(text: str, lang: str) -> dict[str, Any]:
+    """bot/plain_language.py on an answer; {placeholders} (phone numbers and addresses filled
+    in at run time) count as one short word."""
+    from bot import plain_language as plain
+
+    masked = re.sub(r"\{[a-z_][a-z0-9_]*\}", "X", text)
+    return {"problems": plain.check(masked, lang),
+            "lix": round(plain.lix(masked), 1) if lang == "sv" else None}
 
 
 def report_for(content: bot_content.Content) -> dict[str, Any]:
