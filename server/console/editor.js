@@ -30,7 +30,9 @@ function renderIntents() {
           "aria-label": `${t("ed_open")}: ${item.name}` }, item.name),
         item.safety ? h("span", { class: "tag tag--priority" }, " ", t("ed_safety")) : null),
       h("td", { class: "num" }, LANGS.map((code) => item.examples[code]).join(" / ")),
-      h("td", {}, missing.length ? t("ed_missing", { langs: missing.join(", ") }) : t("ed_all_answers")),
+      h("td", {}, missing.length === LANGS.length && item.actions.length
+        ? t("ed_by_action", { action: item.actions.join(", ") })
+        : missing.length ? t("ed_missing", { langs: missing.join(", ") }) : t("ed_all_answers")),
       h("td", {}, changed(item.last_change)));
   });
   $("#intent-rows").replaceChildren(...(rows.length ? rows

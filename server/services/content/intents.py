@@ -95,8 +95,12 @@ def summary(draft: Draft) -> list[dict[str, Any]]:
         examples = draft.content["examples"].get(intent, {})
         langs = {bot_content.variant_lang(v) for v in
                  draft.content["responses"].get(bot_content.response_name(intent), [])}
+        actions = [str(step["action"]) for rule in draft.content["rules"]
+                   if intent in _rule_intents(rule)
+                   for step in rule.get("steps") or [] if "action" in step]
         out.append({"name": intent, "revision": draft.revision(intent),
                     "safety": intent in SAFETY_INTENTS,
+                    "actions": [a for a in actions if not a.startswith("utter_")],
                     "examples": {lang: len(examples.get(lang, [])) for lang in LANGS},
                     "responses": {lang: lang in langs for lang in LANGS},
                     "last_change": draft.changed.get(intent)})
@@ -209,6 +213,7 @@ async def rename_intent(ctx: ServiceContext, staff: str, old: str, revision: int
             content["responses"][new_resp] = content["responses"].pop(old_resp)
         touched = _rename_references(content, old, new)
         draft.revisions[new] = draft.revisions.pop(old, 1)
+        draft.changed.pop(old, None)
         return [Change(new, "rename", f"renamed from {old}"),
                 *(Change(i, "update", f"button renamed {old} → {new}") for i in sorted(touched))]
 
