@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from bot.engine.engine import Engine
-from bot.engine.loader import DEFAULT_PROJECT, NLU_FILES, RULES_FILE, Problem
+from bot.engine.loader import DEFAULT_PROJECT, NLU_FILES, RULES_FILE, Problem, ProjectError
 from bot.engine.project import CONFIG_FILE, DOMAIN_FILE, parse_project
 
 Content = dict[str, Any]
@@ -178,6 +178,30 @@ def materialise(content: Content, cache_directory: Path | None = None) -> Path:
         except OSError:  # another process wrote the same content first
             shutil.rmtree(tmp, ignore_errors=True)
     return root
+
+
+async def train_engine(content: Content, cache_directory: Path | None = None) -> Engine:
+    """Like `build_engine`, for a server: the training runs in a child process at the lowest
+    CPU priority (bot/train_content.py), so it never holds this process's GIL; only loading
+    the trained model runs here, in a worker thread. Raises ProjectError when the content
+    cannot be used."""
+    import asyncio
+    import sys
+
+    from bot.embedded import cache_path, load_engine
+
+    root = await asyncio.to_thread(materialise, content, cache_directory)
+    if not cache_path(root, cache_directory).exists():
+        args = [sys.executable, "-m", "bot.train_content", str(root)]
+        if cache_directory is not None:
+            args.append(str(cache_directory))
+        proc = await asyncio.create_subprocess_exec(*args, stdout=asyncio.subprocess.DEVNULL,
+                                                    stderr=asyncio.subprocess.PIPE)
+        _, err = await proc.communicate()
+        if proc.returncode != 0:
+            message = err.decode("utf-8", "replace").strip()[-2000:] or f"exit {proc.returncode}"
+            raise ProjectError([Problem("content", 0, message)])
+    return await asyncio.to_thread(load_engine, root, True, cache_directory, False)
 
 
 def build_engine(content: Content, cache_directory: Path | None = None) -> Engine:

@@ -61,7 +61,7 @@ class LiveBot:
             if version <= self.version:
                 return False
             started = time.monotonic()
-            engine = await asyncio.to_thread(bot_content.build_engine, content, cache_directory)
+            engine = await bot_content.train_engine(content, cache_directory)
             self._bot = EmbeddedBot(engine=engine, facts=self._facts)
             self.version, self.switched_at = version, time.time()
             log.info("bot content version %d live in %.2f s", version, time.monotonic() - started)

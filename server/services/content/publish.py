@@ -62,7 +62,7 @@ async def rollback(ctx: ServiceContext, staff: str, version: int, note: str) -> 
 async def _train(ctx: ServiceContext, content: bot_content.Content) -> None:
     """Prove the content trains (and warm the model cache) before it becomes a version."""
     try:
-        await asyncio.to_thread(bot_content.build_engine, content, ctx.settings.bot_cache_dir)
+        await bot_content.train_engine(content, ctx.settings.bot_cache_dir)
     except ProjectError as exc:
         raise InvalidInput("the bot cannot use this content: " + "; ".join(
             f"{p.file}:{p.line}: {p.message}" for p in exc.problems[:20])) from None
