@@ -3,6 +3,7 @@ on every change, as the console API). Thin: parse, call one content service, map
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -80,6 +81,16 @@ def _int(value: str, what: str) -> int:
     return int(value)
 
 
+async def _or_conflict(call: Awaitable[dict[str, Any] | None]) -> Response:
+    """The intent view (or {"ok": true}), or 409 with the other editor's version."""
+    try:
+        result = await call
+    except intents.IntentConflict as exc:
+        return JSONResponse({"error": exc.code, "message": exc.message, "current": exc.current},
+                            status_code=409)
+    return JSONResponse(result if result is not None else {"ok": True})
+
+
 @handles_errors
 async def list_intents(request: Request) -> Response:
     await _editor(request)
@@ -108,38 +119,24 @@ async def update_intent(request: Request) -> Response:
         str(lang): texts for lang, texts in body.examples.items()}
     responses: dict[str, list[dict[str, Any]]] | None = None if body.responses is None else {
         lang: [v.model_dump() for v in variants] for lang, variants in body.responses.items()}
-    try:
-        view = await intents.save_intent(_ctx(request), staff, request.path_params["name"],
-                                         body.revision, examples, responses)
-    except intents.IntentConflict as exc:
-        return JSONResponse({"error": exc.code, "message": exc.message, "current": exc.current},
-                            status_code=409)
-    return JSONResponse(view)
+    return await _or_conflict(intents.save_intent(
+        _ctx(request), staff, request.path_params["name"], body.revision, examples, responses))
 
 
 @handles_errors
 async def rename_intent(request: Request) -> Response:
     staff = await _editor(request)
     body = await read_model(request, Rename)
-    try:
-        view = await intents.rename_intent(_ctx(request), staff, request.path_params["name"],
-                                           body.revision, body.name)
-    except intents.IntentConflict as exc:
-        return JSONResponse({"error": exc.code, "message": exc.message, "current": exc.current},
-                            status_code=409)
-    return JSONResponse(view)
+    return await _or_conflict(intents.rename_intent(
+        _ctx(request), staff, request.path_params["name"], body.revision, body.name))
 
 
 @handles_errors
 async def delete_intent(request: Request) -> Response:
     staff = await _editor(request)
     revision = _int(request.query_params.get("revision", ""), "revision")
-    try:
-        await intents.delete_intent(_ctx(request), staff, request.path_params["name"], revision)
-    except intents.IntentConflict as exc:
-        return JSONResponse({"error": exc.code, "message": exc.message, "current": exc.current},
-                            status_code=409)
-    return JSONResponse({"ok": True})
+    return await _or_conflict(intents.delete_intent(
+        _ctx(request), staff, request.path_params["name"], revision))
 
 
 @handles_errors
