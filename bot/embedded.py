@@ -47,7 +47,7 @@ def cache_path(root: Path, directory: Path | None = None) -> Path:
 
 
 def load_engine(root: Path = DEFAULT_PROJECT, use_cache: bool = True,
-                directory: Path | None = None) -> Engine:
+                directory: Path | None = None, strict: bool = True) -> Engine:
     """The trained engine for the project at `root` (cached model if the content is unchanged)."""
     path = cache_path(root, directory)
     if use_cache and path.exists():
@@ -59,7 +59,7 @@ def load_engine(root: Path = DEFAULT_PROJECT, use_cache: bool = True,
                 return engine
         except Exception as exc:  # a stale or corrupt cache: retrain
             log.warning("bot model cache unreadable (%s); retraining", type(exc).__name__)
-    engine = Engine.train(load_project(root))
+    engine = Engine.train(load_project(root, strict))
     if use_cache:
         write_cache(path, engine)
     return engine

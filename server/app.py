@@ -27,11 +27,21 @@ from server.config import Settings
 from server.privacy import schedule as privacy_schedule
 from server.protocol.frames import ConfigChanged, ServerFrame
 from server.services import passwords, resident_presence
+from server.services.content import live
+from server.services.content.live import LiveBot
 from server.services.context import ServiceContext
 from server.services.service_config import CONFIG_TOPIC
 from server.services.signoff import sweep_disconnected
 from server.store.db import Database
-from server.web import health, http_resident, http_staff, http_stats, http_supervisor, pages
+from server.web import (
+    health,
+    http_editor,
+    http_resident,
+    http_staff,
+    http_stats,
+    http_supervisor,
+    pages,
+)
 from server.web.observe import TimedBot
 from server.web.security import RefuseControlCharacters, SecurityHeaders, database_error
 from server.web.shutdown import Shutdown
@@ -44,24 +54,21 @@ CONSOLE_DIR = Path(__file__).resolve().parent / "console"
 
 
 def make_bot(settings: Settings) -> Bot:
-    """The configured bot. The embedded engine is loaded (or trained, a few seconds, then
-    cached by content) here, before the server accepts connections."""
+    """The configured bot. The embedded bot answers from the published content version in
+    the database (server/services/content/live.py), loaded in the lifespan before the server
+    accepts connections (trained a few seconds, then cached by content)."""
+    if settings.bot == "embedded":
+        return LiveBot(settings.facts)
     if settings.bot == "minimal":
         from bot.minimal import MinimalBot
 
         return MinimalBot()
-    from bot.embedded import EmbeddedBot
     from bot.runtime import make_bot as make_runtime
 
     token = settings.rasa_token.get_secret_value() if settings.rasa_token else None
-    bot = make_runtime(settings.bot, settings.rasa_url, settings.facts,
-                       rasa_timeout=settings.rasa_timeout, rasa_token=token,
-                       cache_directory=settings.bot_cache_dir)
-    if isinstance(bot, EmbeddedBot):
-        started = time.monotonic()
-        bot.engine()
-        log.info("embedded bot ready in %.2f s", time.monotonic() - started)
-    return bot
+    return make_runtime(settings.bot, settings.rasa_url, settings.facts,
+                        rasa_timeout=settings.rasa_timeout, rasa_token=token,
+                        cache_directory=settings.bot_cache_dir)
 
 
 class _ConfigWatcher:
@@ -103,15 +110,22 @@ def create_app(settings: Settings) -> Starlette:
         db = Database(settings.async_database_url)
         backends = make_backends(settings.redis_url, settings.redis_pool_size,
                                  settings.redis_pool_timeout_s)
-        ctx = ServiceContext(settings=settings, db=db, backends=backends,
-                             bot=TimedBot(make_bot(settings)))
+        bot = make_bot(settings)
+        ctx = ServiceContext(settings=settings, db=db, backends=backends, bot=TimedBot(bot))
+        tasks = TaskRegistry()
+        ctx.spawn = tasks.spawn  # statistics rows after a close, drained at shutdown
+        if isinstance(bot, LiveBot):
+            started = time.monotonic()
+            await live.start(ctx)
+            log.info("embedded bot (content version %d) ready in %.2f s", bot.version,
+                     time.monotonic() - started)
         hub = Hub(backends.bus)
         await hub.start()
         await hub.join(CONFIG_TOPIC, _ConfigWatcher(ctx))
-        tasks = TaskRegistry()
-        ctx.spawn = tasks.spawn  # statistics rows after a close, drained at shutdown
+        await hub.join(live.CONTENT_TOPIC, live.ContentWatcher(ctx, tasks.spawn))
         app.state.ctx, app.state.hub, app.state.tasks = ctx, hub, tasks
         sweeper = asyncio.create_task(_sweeper(ctx), name="sweeper")
+        refresher = asyncio.create_task(live.refresher(ctx), name="content-refresher")
         privacy_loops = privacy_schedule.tasks(ctx)
         # The anonymiser's name model loads (or trains once, ~5 s) in a thread, off the loop.
         tasks.spawn(asyncio.to_thread(privacy.warm_up), name="privacy-warm-up")
@@ -121,7 +135,7 @@ def create_app(settings: Settings) -> Starlette:
         try:
             yield
         finally:
-            for loop in (sweeper, *privacy_loops):
+            for loop in (sweeper, refresher, *privacy_loops):
                 loop.cancel()
                 with suppress(asyncio.CancelledError):
                     await loop
@@ -132,7 +146,7 @@ def create_app(settings: Settings) -> Starlette:
 
     routes = [
         *health.routes, *http_resident.routes, *http_staff.routes, *http_supervisor.routes,
-        *http_stats.routes,
+        *http_stats.routes, *http_editor.routes,
         *pages.routes,
         Mount("/widget", StaticFiles(directory=WIDGET_DIR, check_dir=False), name="widget"),
         Mount("/console", StaticFiles(directory=CONSOLE_DIR, html=True, check_dir=False),

@@ -22,6 +22,8 @@ from bot.engine.project import DOMAIN_FILE, Project, parse_project
 from bot.engine.safety import load_safety
 
 MIN_EXAMPLES = {"fi": 20, "sv": 8, "en": 8}
+# Intents edited content must keep (the policy answers them itself).
+REQUIRED_INTENTS = (*SAFETY_INTENTS, "request_human")
 BUILTIN_ACTIONS = ("action_handoff", "action_safety", "action_fallback")
 ACTION_RESPONSES = (
     "utter_handoff", "utter_handoff_out_of_hours", "utter_handoff_priority", "utter_safety_out_of_hours",
@@ -31,12 +33,17 @@ ACTION_RESPONSES = (
 )
 
 
-def validate(project: Project, raw: RawProject) -> list[Problem]:
-    """All problems (errors and warnings), parse problems first."""
-    _check_intents(project, raw)
-    _check_examples(project, raw)
-    _check_rules(project, raw)
-    _check_responses(project, raw)
+def validate(project: Project, raw: RawProject, strict: bool = True) -> list[Problem]:
+    """All problems (errors and warnings), parse problems first.
+
+    `strict` (the shipped files, `neuvo bot validate`): exactly the fixed catalogue, with the
+    full example counts. Not strict (content edited in the content editor): intents may be
+    added, renamed or removed except the safety intents and `request_human`, which the policy
+    needs; too few examples or a missing response language are warnings."""
+    _check_intents(project, raw, strict)
+    _check_examples(project, raw, strict)
+    _check_rules(project, raw, strict)
+    _check_responses(project, raw, strict)
     _check_side_files(project, raw)
     return raw.problems
 
@@ -48,8 +55,14 @@ def _domain_line(raw: RawProject, *path: str) -> int:
     return line_of(node) or 1
 
 
-def _check_intents(project: Project, raw: RawProject) -> None:
+def _check_intents(project: Project, raw: RawProject, strict: bool) -> None:
     line = _domain_line(raw, "intents")
+    if not strict:
+        for intent in REQUIRED_INTENTS:
+            if intent not in project.intents:
+                raw.error(DOMAIN_FILE, line, f"intent '{intent}' is required (the bot's safety "
+                                             "and handoff depend on it)")
+        return
     for intent in project.intents:
         if intent not in ALL_INTENTS:
             raw.error(DOMAIN_FILE, line, f"intent '{intent}' is not in the fixed catalogue "
@@ -59,7 +72,7 @@ def _check_intents(project: Project, raw: RawProject) -> None:
             raw.error(DOMAIN_FILE, line, f"catalogue intent '{intent}' is missing from 'intents'")
 
 
-def _check_examples(project: Project, raw: RawProject) -> None:
+def _check_examples(project: Project, raw: RawProject, strict: bool) -> None:
     seen: dict[str, tuple[str, str, int]] = {}
     counts: Counter[tuple[str, str]] = Counter()
     for ex in project.examples:
@@ -75,15 +88,19 @@ def _check_examples(project: Project, raw: RawProject) -> None:
             raw.error(ex.file, ex.line, f"example {ex.text!r} is under '{ex.intent}' and also under "
                                         f"'{other[0]}' ({other[1]}:{other[2]})")
         seen.setdefault(key, (ex.intent, ex.file, ex.line))
-    for intent in ALL_INTENTS:
+    for intent in ALL_INTENTS if strict else project.intents:
+        if not strict and not any(counts[(intent, lang)] for lang in NLU_FILES):
+            raw.error(DOMAIN_FILE, line_of(child(raw.nodes.get(DOMAIN_FILE), "intents")) or 1,
+                      f"intent '{intent}' has no training examples")
+            continue
         for lang, rel in NLU_FILES.items():
             n = counts[(intent, lang)]
             if n < MIN_EXAMPLES[lang]:
-                level = raw.error if n == 0 else raw.warn
+                level = raw.error if n == 0 and strict else raw.warn
                 level(rel, 1, f"intent '{intent}' has {n} {lang} examples (aim for {MIN_EXAMPLES[lang]}+)")
 
 
-def _check_rules(project: Project, raw: RawProject) -> None:
+def _check_rules(project: Project, raw: RawProject, strict: bool) -> None:
     node = child(raw.nodes.get(RULES_FILE), "rules")
     known = set(project.intents) | {FALLBACK_INTENT}
     for i, (intent, actions) in enumerate(project.rules.items()):
@@ -100,12 +117,12 @@ def _check_rules(project: Project, raw: RawProject) -> None:
             elif project.actions and action not in project.actions:
                 raw.error(RULES_FILE, line, f"action '{action}' is not listed under 'actions' "
                                             f"in {DOMAIN_FILE}")
-    for intent in (*ALL_INTENTS, FALLBACK_INTENT):
+    for intent in (*(ALL_INTENTS if strict else project.intents), FALLBACK_INTENT):
         if project.rules and intent not in project.rules:
             raw.error(RULES_FILE, 1, f"no rule answers intent '{intent}'")
 
 
-def _check_responses(project: Project, raw: RawProject) -> None:
+def _check_responses(project: Project, raw: RawProject, strict: bool) -> None:
     try:
         facts = load_facts(project.root)
     except ValueError as exc:
@@ -120,7 +137,8 @@ def _check_responses(project: Project, raw: RawProject) -> None:
         line = _domain_line(raw, "responses", name)
         for lang in ("fi", "sv", "en"):
             if lang not in by_lang:
-                raw.error(DOMAIN_FILE, line, f"response '{name}' has no '{lang}' variant")
+                level = raw.error if strict else raw.warn
+                level(DOMAIN_FILE, line, f"response '{name}' has no '{lang}' variant")
         for variants in by_lang.values():
             for v in variants:
                 for key in placeholders(v.text):
@@ -153,10 +171,10 @@ def _check_side_files(project: Project, raw: RawProject) -> None:
             raw.error(COUNTY_FILE, 1, f"generic '{lang}' wording missing for: {', '.join(missing)}")
 
 
-def load_project(root: Path = DEFAULT_PROJECT) -> Project:
+def load_project(root: Path = DEFAULT_PROJECT, strict: bool = True) -> Project:
     """Parse and validate; raises ProjectError listing every error (file:line: problem)."""
     project, raw = parse_project(root)
-    problems = validate(project, raw)
+    problems = validate(project, raw, strict)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ProjectError(errors)

@@ -37,15 +37,17 @@ export function logServerError(code, message) {
   if (message && message !== code) console.info(`Neuvo server: ${code}: ${message}`);
 }
 
-export async function api(method, path, body, { quiet401 = false } = {}) {
+// `raw` sends a Blob/File as is (e.g. a zip upload) with its own content type.
+export async function api(method, path, body, { quiet401 = false, raw = null, type = "" } = {}) {
   const headers = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
+  if (raw) headers["content-type"] = type;
   if (method !== "GET" && method !== "HEAD") headers["x-csrf-token"] = csrfToken;
   let response;
   try {
     response = await fetch(path, {
       method, headers, credentials: "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw || (body === undefined ? undefined : JSON.stringify(body)),
     });
   } catch {
     throw new ApiError(0, "network", "");
@@ -59,6 +61,7 @@ export async function api(method, path, body, { quiet401 = false } = {}) {
   if (!response.ok) {
     const code = (data && data.error) || (response.status === 404 ? "not_found" : "http");
     const error = new ApiError(response.status, code, data && data.message);
+    error.data = data;
     if (response.status === 401 && !quiet401) sessionEnded("api");
     throw error;
   }

@@ -106,6 +106,7 @@ function startConsole(me) {
   $("#app-view").hidden = false;
   $("#link-supervisor").hidden = !me.roles.some((r) => r === "supervisor" || r === "admin");
   $("#link-audit").hidden = !me.roles.includes("admin");
+  $("#link-editor").hidden = !me.roles.some((r) => r === "editor" || r === "admin");
   showName();
   app.globalAlert("");
   app.session.watch(me.session_expires_at);
@@ -143,6 +144,10 @@ function endSession(reason) {
 async function loggedIn() {
   const me = await api("GET", "/api/v1/staff/me", undefined, { quiet401: true });
   if (!me.roles.some((r) => CHAT_ROLES.includes(r))) {
+    if (me.roles.includes("editor")) {
+      location.assign("/console/editor");
+      return;
+    }
     setCsrf(me.csrf_token);
     showLogin(t("no_chat_role"), me);
     return;

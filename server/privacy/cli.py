@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from server import vocabulary
+
 
 def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = sub.add_parser("anonymise", help="mask personal data, one text per line on stdin")
-    cmd.add_argument("--lang", choices=["fi", "sv", "en"], default="fi")
+    cmd.add_argument("--lang", choices=vocabulary.LANGS, default="fi")
     cmd.add_argument("--keep", action="append", default=[],
                      help="a number never masked (may be given several times); the county's "
                           "numbers from NEUVO_COUNTY_FACTS are kept too")

@@ -199,6 +199,13 @@ class ConfigChanged(ServerFrame):
     type: Literal["config.changed"] = "config.changed"
 
 
+class ContentPublished(ServerFrame):
+    """Bus-only: a bot content version was published; every process switches to it."""
+
+    type: Literal["content.published"] = "content.published"
+    version: int
+
+
 class ConsultReplyItem(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: int
@@ -230,7 +237,7 @@ AnyServerFrame = Annotated[
     Welcome | MessageAck | MessageCreated | ChatStateFrame | QueuePosition | TypingFrame
     | ReadFrame | ErrorFrame | QueueSnapshot | QueueUpdated | ChatAssigned | ChatReleased
     | PresenceUpdated | FeedbackAck | Pong | SessionRevoked | ConfigChanged | ConsultUpdated
-    | ChatPresence | StaffChanged,
+    | ChatPresence | StaffChanged | ContentPublished,
     Field(discriminator="type"),
 ]
 

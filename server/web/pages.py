@@ -32,6 +32,11 @@ _FORBIDDEN = {
         "sv": "Den här sidan är endast för förmän och administratörer.",
         "en": "This page is only for supervisors and administrators.",
     },
+    "editor": {
+        "fi": "Tämä sivu on vain sisällön muokkaajille ja pääkäyttäjille.",
+        "sv": "Den här sidan är endast för innehållsredaktörer och administratörer.",
+        "en": "This page is only for content editors and administrators.",
+    },
     "admin": {
         "fi": "Tämä sivu on vain pääkäyttäjille.",
         "sv": "Den här sidan är endast för administratörer.",
@@ -96,6 +101,10 @@ async def audit_page(request: Request) -> Response:
     return await _role_page(request, "audit.html", "admin", "admin")
 
 
+async def editor_page(request: Request) -> Response:
+    return await _role_page(request, "editor.html", "editor", "editor")
+
+
 # Before the static mount: the role pages are also refused under their file names.
 routes = [
     Route("/", demo_page, methods=["GET"]),
@@ -108,4 +117,6 @@ routes = [
     Route("/console/digest.html", digest_page, methods=["GET"]),
     Route("/console/audit", audit_page, methods=["GET"]),
     Route("/console/audit.html", audit_page, methods=["GET"]),
+    Route("/console/editor", editor_page, methods=["GET"]),
+    Route("/console/editor.html", editor_page, methods=["GET"]),
 ]

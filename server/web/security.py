@@ -71,7 +71,8 @@ def error_response(exc: ServiceError) -> JSONResponse:
     return JSONResponse({"error": exc.code, "message": exc.message}, status_code=exc.http_status)
 
 
-async def read_model(request: Request, model: type[Model]) -> Model:
+async def read_model(request: Request, model: type[Model],
+                     max_bytes: int = MAX_BODY_BYTES) -> Model:
     from server.services.errors import TooLarge
 
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
@@ -79,8 +80,8 @@ async def read_model(request: Request, model: type[Model]) -> Model:
     body = b""
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise TooLarge(f"request body is larger than {MAX_BODY_BYTES // 1024} KiB")
+        if len(body) > max_bytes:
+            raise TooLarge(f"request body is larger than {max_bytes // 1024} KiB")
     data = parse_json(body or b"null", "body")
     if not isinstance(data, dict):
         raise InvalidInput("body must be a JSON object")

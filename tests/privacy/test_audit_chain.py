@@ -1,6 +1,6 @@
 """The audit log's hash chain: `neuvo audit verify` passes an untouched chain and names the
 first broken entry after a row is edited, deleted or inserted; pruning keeps it verifiable;
-migration p006 hashes rows written before the chain existed. Both databases."""
+migration 0006 hashes rows written before the chain existed. Both databases."""
 
 from __future__ import annotations
 
@@ -139,7 +139,7 @@ async def test_when_everything_is_old_the_newest_stays(settings: Settings) -> No
     assert code == 0 and verdict["entries"] == 3
 
 
-async def test_p006_hashes_rows_written_before_the_chain(tmp_path: Path) -> None:
+async def test_0006_hashes_rows_written_before_the_chain(tmp_path: Path) -> None:
     import sqlite3
 
     url = to_async_url(f"sqlite:///{tmp_path / 'old.db'}")

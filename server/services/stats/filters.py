@@ -8,13 +8,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from server import vocabulary
 from server.protocol.checks import clean_text
 from server.services.errors import InvalidInput
 
 TZ = ZoneInfo("Europe/Helsinki")
 MAX_DAYS = 400  # a year and a bit: the longest range one query may cover
 DEFAULT_DAYS = 28
-LANGS = ("fi", "sv", "en")
+LANGS = vocabulary.LANGS
 KNOWN = frozenset({"from", "to", "lang", "municipality", "queue", "sep", "format"})
 
 

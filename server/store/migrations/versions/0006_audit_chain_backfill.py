@@ -4,7 +4,7 @@ Every existing row, oldest first, gets prev_hash/entry_hash exactly as
 server/privacy/audit_chain.py computes them (the encoding is copied here so that this
 migration stays as it was when it ran). Rows that already have a hash are left alone.
 
-Revision ID: p006
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-01 04:00:00
 """
@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = 'p006'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None
