@@ -34,7 +34,7 @@ RESIDENT = union_types(client.ResidentFrame)
 STAFF = union_types(client.StaffFrame)
 SERVER = union_types(frames.AnyServerFrame)
 # Frames that travel only on the bus between processes, never to a client.
-BUS_ONLY = {"session.revoked", "staff.changed", "config.changed"}
+BUS_ONLY = {"session.revoked", "staff.changed", "config.changed", "content.published"}
 
 
 def protocol_text(path: Path) -> str:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.embedded import EmbeddedBot
-from bot.runtime import read_county_facts
-from server.app import make_bot
+from bot.runtime import make_bot, read_county_facts
+from server.app import make_bot as make_server_bot
+from server.services.content.live import LiveBot
 from server.config import ConfigError, load_settings
 from tests.bot.conftest import make_ctx
 
@@ -37,7 +38,10 @@ async def test_configured_facts_reach_the_answers(env: pytest.MonkeyPatch, tmp_p
     env.setenv("NEUVO_COUNTY_FACTS", str(path))
     settings = load_settings()
     assert settings.facts == {"social_emergency_phone": "06 123 4567", "food_aid_places": ""}
-    bot = make_bot(settings)
+    # The server's embedded bot answers from the published content with these facts …
+    assert isinstance(make_server_bot(settings), LiveBot)
+    # … through the same embedded runtime, built here from the shipped content.
+    bot = make_bot(settings.bot, None, settings.facts)
     assert isinstance(bot, EmbeddedBot)
     turn = await bot.respond("sosiaalipäivystyksen puhelinnumero", make_ctx("sv"))
     assert "06 123 4567" in turn.replies[0].text
