@@ -9,8 +9,8 @@ import pytest
 from bot.embedded import EmbeddedBot
 from bot.runtime import make_bot, read_county_facts
 from server.app import make_bot as make_server_bot
-from server.services.content.live import LiveBot
 from server.config import ConfigError, load_settings
+from server.services.content.live import LiveBot
 from tests.bot.conftest import make_ctx
 
 
