@@ -7,7 +7,7 @@ the source of truth: nothing here is needed to recover a conversation.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
@@ -21,6 +21,10 @@ class Bus(Protocol):
         ...
 
     async def publish(self, topic: str, data: str) -> None: ...
+
+    async def publish_many(self, items: Sequence[tuple[str, str]]) -> None:
+        """Publish `(topic, data)` pairs in order, in one round trip where the backend can."""
+        ...
 
     async def subscribe(self, topic: str) -> None: ...
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from server.bus.base import LockTimeout, MessageHandler, ReconnectHandler
@@ -21,6 +21,10 @@ class MemoryBus:
     async def publish(self, topic: str, data: str) -> None:
         if self._on_message is not None and topic in self._topics:
             self._on_message(topic, data)
+
+    async def publish_many(self, items: Sequence[tuple[str, str]]) -> None:
+        for topic, data in items:
+            await self.publish(topic, data)
 
     async def subscribe(self, topic: str) -> None:
         self._topics.add(topic)

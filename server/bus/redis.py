@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
@@ -151,6 +151,20 @@ class RedisBus:
             # Already committed: receivers catch up from the database when the bus is back.
             self._missed = True
             log.warning("bus publish skipped, redis unavailable (%s)", type(exc).__name__)
+
+    async def publish_many(self, items: Sequence[tuple[str, str]]) -> None:
+        if len(items) == 1:
+            await self.publish(*items[0])
+            return
+        try:
+            async with self._client.pipeline(transaction=False) as pipe:
+                for topic, data in items:
+                    pipe.publish(self._prefix + topic, data)
+                await pipe.execute()
+        except (RedisError, OSError) as exc:
+            self._missed = True
+            log.warning("bus publish of %d skipped, redis unavailable (%s)", len(items),
+                        type(exc).__name__)
 
     async def subscribe(self, topic: str) -> None:
         self._topics.add(topic)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,6 +13,7 @@ from bot.api import Bot
 from server.bus.factory import Backends
 from server.config import Settings
 from server.protocol.frames import ServerFrame, encode
+from server.services.message_writer import MessageWriter
 from server.services.online import RecentCount, ResidentsOnline
 from server.services.service_config import ConfigCache
 from server.store.db import Database
@@ -36,6 +37,8 @@ class ServiceContext:
     # Runs work after a state change without making the caller wait (the server passes its
     # TaskRegistry, which drains it at shutdown); None: a plain task held here.
     spawn: Spawn | None = None
+    # Every message of this process is stored through it (group commit).
+    writer: MessageWriter = field(default_factory=MessageWriter)
 
     def in_background(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
         if self.spawn is not None:
@@ -48,6 +51,12 @@ class ServiceContext:
     async def publish(self, topic: str, frame: ServerFrame) -> None:
         """Publish after the state change is committed (store first, then publish)."""
         await self.backends.bus.publish(topic, encode(frame))
+
+    async def publish_many(self, frames: Sequence[tuple[str, ServerFrame]]) -> None:
+        """Publish message frames of several chats in one go (`(chat_id, frame)` pairs)."""
+        if frames:
+            await self.backends.bus.publish_many(
+                [(chat_topic(chat_id), encode(frame)) for chat_id, frame in frames])
 
 
 def chat_topic(chat_id: str) -> str:

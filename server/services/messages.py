@@ -1,30 +1,22 @@
-"""Storing chat messages: per-chat seq without gaps, idempotent client_msg_id, then publish."""
+"""Chat messages: store (group commit in message_writer), rate limit, read back in order."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlmodel import col
 
 from server.protocol.frames import MAX_TEXT_CHARS, Button, MessageCreated
-from server.services.context import ServiceContext, chat_topic
-from server.services.errors import ChatClosed, Conflict, NotFound, RateLimited, TooLarge
-from server.store.models import Chat, Message, aware
+from server.services.context import ServiceContext
+from server.services.errors import Conflict, RateLimited, TooLarge
+from server.services.message_writer import NewMessage, Stored, frame_of
+from server.store.models import Message
 
 
 def to_frame(message: Message) -> MessageCreated:
-    buttons = [Button(**b) for b in json.loads(message.buttons)] if message.buttons else None
-    created = aware(message.created_at)
-    assert created is not None
-    return MessageCreated(
-        chat_id=message.chat_id, seq=message.seq, author=message.author,
-        author_name=message.author_name, text=message.text,
-        created_at=created.isoformat().replace("+00:00", "Z"), buttons=buttons,
-        client_msg_id=message.client_msg_id,
-    )
+    return frame_of(message.chat_id, message.seq, message.author, message.author_name,
+                    message.text, message.created_at, message.buttons, message.client_msg_id)
 
 
 def check_text(text: str, *, chat_id: str | None = None, client_msg_id: str | None = None) -> str:
@@ -41,11 +33,29 @@ async def _existing(ctx: ServiceContext, chat_id: str, client_msg_id: str) -> Me
         return result.scalar_one_or_none()
 
 
-def _same_or_conflict(found: Message, text: str) -> MessageCreated:
-    if found.text != text:
-        raise Conflict("this client_msg_id was already used for a different text",
-                       chat_id=found.chat_id, client_msg_id=found.client_msg_id)
-    return to_frame(found)
+async def store_message(
+    ctx: ServiceContext, chat_id: str, author: str, text: str, *,
+    client_msg_id: str | None = None, author_name: str | None = None,
+    buttons: Sequence[Button] = (), allow_closed: bool = False, per_minute: int | None = None,
+    staff_id: str | None = None,
+) -> Stored:
+    """Store a message (with the process's next group commit) and publish it. A retry of a
+    client_msg_id already stored returns that message with created=False (Conflict when
+    the text differs). With `per_minute`, new messages of the chat are rate limited; a
+    refused retry of a stored message still gets that message (it must get its ack)."""
+    if per_minute is not None and not await ctx.backends.limiter.hit(
+            f"msg:{chat_id}", per_minute, 60):
+        found = await _existing(ctx, chat_id, client_msg_id) if client_msg_id else None
+        if found is None:
+            raise RateLimited("too many messages; wait a moment", chat_id=chat_id,
+                              client_msg_id=client_msg_id)
+        if found.text != text:
+            raise Conflict("this client_msg_id was already used for a different text",
+                           chat_id=chat_id, client_msg_id=client_msg_id)
+        return Stored(to_frame(found), False, "")
+    return await ctx.writer.write(ctx, NewMessage(
+        chat_id, author, text, client_msg_id=client_msg_id, author_name=author_name,
+        buttons=buttons, allow_closed=allow_closed, staff_id=staff_id))
 
 
 async def post_message(
@@ -53,60 +63,11 @@ async def post_message(
     client_msg_id: str | None = None, author_name: str | None = None,
     buttons: Sequence[Button] = (), allow_closed: bool = False, per_minute: int | None = None,
 ) -> tuple[MessageCreated, bool]:
-    """Store a message and publish it. Returns (frame, created); created is False for an
-    idempotent retry of a message already stored with the same client_msg_id. With
-    `per_minute`, new messages of the chat are rate limited; a retry of a stored message is
-    answered before the limiter (it costs nothing and must get its ack)."""
-    if client_msg_id is not None:
-        found = await _existing(ctx, chat_id, client_msg_id)
-        if found is not None:
-            return _same_or_conflict(found, text), False
-    if per_minute is not None and not await ctx.backends.limiter.hit(
-            f"msg:{chat_id}", per_minute, 60):
-        raise RateLimited("too many messages; wait a moment", chat_id=chat_id,
-                          client_msg_id=client_msg_id)
-    try:
-        message = await _insert(ctx, chat_id, author, text, client_msg_id, author_name,
-                                buttons, allow_closed)
-    except IntegrityError:
-        # A concurrent retry with the same client_msg_id won the race: ack that one.
-        found = await _existing(ctx, chat_id, client_msg_id) if client_msg_id else None
-        if found is None:
-            raise
-        return _same_or_conflict(found, text), False
-    frame = to_frame(message)
-    await ctx.publish(chat_topic(chat_id), frame)
-    return frame, True
-
-
-async def _insert(
-    ctx: ServiceContext, chat_id: str, author: str, text: str, client_msg_id: str | None,
-    author_name: str | None, buttons: Sequence[Button], allow_closed: bool,
-) -> Message:
-    async with ctx.db.write() as session:
-        # The row lock taken by this UPDATE orders concurrent writers of one chat.
-        condition = [col(Chat.id) == chat_id]
-        if not allow_closed:
-            condition.append(col(Chat.state) != "closed")
-        now = ctx.clock()
-        result = await session.execute(
-            update(Chat).where(*condition).values(last_seq=col(Chat.last_seq) + 1,
-                                                  last_activity_at=now)
-            .returning(col(Chat.last_seq)))
-        seq = result.scalar_one_or_none()
-        if seq is None:
-            exists = await session.get(Chat, chat_id)
-            if exists is None:
-                raise NotFound("no such chat", chat_id=chat_id)
-            raise ChatClosed("the chat is closed", chat_id=chat_id, client_msg_id=client_msg_id)
-        message = Message(
-            chat_id=chat_id, seq=seq, author=author, author_name=author_name, text=text,
-            client_msg_id=client_msg_id, created_at=now,
-            buttons=json.dumps([b.model_dump() for b in buttons]) if buttons else None,
-        )
-        session.add(message)
-        await session.flush()
-    return message
+    """store_message, answered as (frame, created)."""
+    stored = await store_message(ctx, chat_id, author, text, client_msg_id=client_msg_id,
+                                 author_name=author_name, buttons=buttons,
+                                 allow_closed=allow_closed, per_minute=per_minute)
+    return stored.frame, stored.created
 
 
 async def messages_after(ctx: ServiceContext, chat_id: str, after_seq: int,

@@ -11,10 +11,9 @@ from server.bus.hub import Hub
 from server.protocol import client as c
 from server.protocol import frames as f
 from server.services import chats, lifecycle, queue, resident_presence
-from server.services.bot_turns import run_bot_turn
 from server.services.context import ServiceContext, chat_topic
 from server.services.errors import RateLimited, ServiceError, Unauthorized
-from server.services.messages import check_text, post_message
+from server.services.posting import post_resident_message
 from server.store.models import Chat
 from server.web import metrics
 from server.web.connection import Closing, Connection, Control
@@ -114,16 +113,11 @@ class ResidentConnection(Connection):
 
     async def on_message(self, frame: c.ResidentMessageSend) -> None:
         assert self.chat is not None
-        chat_id = self.chat.id
-        check_text(frame.text, client_msg_id=frame.client_msg_id)
-        message, created = await post_message(
-            self.ctx, chat_id, "resident", frame.text, client_msg_id=frame.client_msg_id,
-            per_minute=self.ctx.settings.messages_per_minute)
-        self.enqueue(f.MessageAck(client_msg_id=frame.client_msg_id, seq=message.seq))
-        if created:
+        stored = await post_resident_message(self.ctx, self.chat.id, frame.text,
+                                             frame.client_msg_id)
+        self.enqueue(f.MessageAck(client_msg_id=frame.client_msg_id, seq=stored.frame.seq))
+        if stored.created:
             metrics.MESSAGES.labels("resident").inc()
-            self.tasks.spawn(run_bot_turn(self.ctx, chat_id, frame.text, message.seq),
-                             name="bot-turn")
 
     async def on_typing(self, frame: c.ResidentTyping) -> None:
         assert self.chat is not None

@@ -18,7 +18,7 @@ from server.services.context import (
     staff_topic,
 )
 from server.services.errors import Forbidden, Unauthorized
-from server.services.messages import check_text, post_message
+from server.services.posting import post_staff_message
 from server.store.models import Staff
 from server.web import metrics
 from server.web.connection import Connection, Control
@@ -185,18 +185,11 @@ class StaffConnection(Connection):
                             client_msg_id=client_msg_id)
 
     async def on_message(self, frame: c.StaffMessageSend) -> None:
-        check_text(frame.text, chat_id=frame.chat_id, client_msg_id=frame.client_msg_id)
-        try:
-            await lifecycle.owned_chat(self.ctx, self.staff, frame.chat_id)
-        except Forbidden as exc:
-            exc.client_msg_id = frame.client_msg_id
-            raise
-        message, created = await post_message(
-            self.ctx, frame.chat_id, "staff", frame.text, client_msg_id=frame.client_msg_id,
-            author_name=self.staff.display_name)
+        stored = await post_staff_message(self.ctx, self.staff, frame.chat_id, frame.text,
+                                          frame.client_msg_id)
         self.enqueue(f.MessageAck(chat_id=frame.chat_id, client_msg_id=frame.client_msg_id,
-                                  seq=message.seq))
-        if created:
+                                  seq=stored.frame.seq))
+        if stored.created:
             metrics.MESSAGES.labels("staff").inc()
 
     async def on_typing(self, frame: c.StaffTyping) -> None:

@@ -23,6 +23,7 @@ from server.services.lifecycle import accept, request_handoff
 from server.store import migrate
 from server.store.db import Database
 from server.store.models import Chat, Staff
+from server.web.tasks import TaskRegistry
 from tests.conftest import drop_postgres_db, fresh_postgres_db
 from tests.recording_bus import RecordingBus
 
@@ -104,10 +105,13 @@ async def svc(database_url: str) -> AsyncIterator[Services]:
     await _empty(db)
     bus = RecordingBus()
     backends = Backends(bus, MemoryRateLimiter(), MemoryPresence(), MemoryLocks())
-    ctx = ServiceContext(settings=settings, db=db, backends=backends, bot=MinimalBot())
+    tasks = TaskRegistry()  # work a service starts after a commit (statistics rows, bot turns)
+    ctx = ServiceContext(settings=settings, db=db, backends=backends, bot=MinimalBot(),
+                         spawn=tasks.spawn)
     try:
         yield Services(ctx, bus)
     finally:
+        await tasks.drain(10)  # never left writing into the next test's database
         await backends.close()
         await db.dispose()
 
