@@ -25,6 +25,17 @@ async def test_interleaved_topics_keep_one_order(kit: Kit) -> None:
     assert await kit.received.until_data("19") == expected
 
 
+async def test_publish_many_keeps_the_order_of_its_batch_and_of_what_came_before(kit: Kit) -> None:
+    await kit.subscribe("chat:a")
+    await kit.subscribe("chat:b")
+    await kit.bus.publish("chat:a", "single")
+    batch = [("chat:b" if i % 2 else "chat:a", f"b{i}") for i in range(30)]
+    await kit.bus.publish_many([("chat:other", "nobody"), *batch])
+    await kit.bus.publish_many([("chat:a", "last")])
+    assert await kit.received.until_data("last") == [
+        ("chat:a", "single"), *batch, ("chat:a", "last")]
+
+
 async def test_a_topic_nobody_subscribed_is_not_delivered(kit: Kit) -> None:
     await kit.subscribe("chat:mine")
     await kit.bus.publish("chat:other", "not for us")
