@@ -1,7 +1,10 @@
 """Test helpers: real server processes, staff accounts, and protocol clients.
 
-Servers run as subprocesses (`neuvo db upgrade` + `neuvo serve`) against real SQLite files,
-PostgreSQL databases and Redis, exactly as in production.
+Servers run as subprocesses (`neuvo serve`) against real SQLite files, PostgreSQL databases
+and Redis, exactly as in production. The database is migrated and staff accounts are added
+in this process, by the same code `neuvo db upgrade` and `neuvo staff add` call (a CLI
+subprocess costs over a second of imports each time; tests/test_cli.py and the packaging
+test run the commands themselves).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -134,10 +138,19 @@ class ServerProcess:
         return ""
 
 
+def in_thread(work: Any) -> Any:
+    """Run `work()` in a worker thread: it may start its own event loop (asyncio.run) even
+    when the caller is inside one (an async test)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(work).result()
+
+
 def migrate(env: dict[str, str]) -> None:
-    result = run_cli(["db", "upgrade"], env)
-    if result.returncode != 0:
-        raise RuntimeError("migration failed: " + result.stderr)
+    """What `neuvo db upgrade` does, for the database in `env`."""
+    from server.config import to_async_url
+    from server.store import migrate as migrations
+
+    in_thread(lambda: migrations.upgrade(to_async_url(env["NEUVO_DATABASE_URL"])))
 
 
 @contextlib.contextmanager
@@ -158,14 +171,24 @@ def start_server(tmp_path: Path, env: dict[str, str] | None = None,
 def create_staff(server: ServerProcess, username: str, password: str = PASSWORD,
                  role: str | list[str] = "staff", display_name: str = "Sosiaaliohjaaja",
                  languages: str = "fi,sv,en", capacity: int = 3, timeout: float = 60) -> str:
-    roles = [role] if isinstance(role, str) else role
-    args = ["staff", "add", username, "--display-name", display_name, "--password-stdin",
-            "--languages", languages, "--capacity", str(capacity)]
-    for r in roles:
-        args += ["--role", r]
-    result = run_cli(args, server.env, stdin=password + "\n", timeout=timeout)
-    if result.returncode != 0:
-        raise RuntimeError(result.stderr)
+    """What `neuvo staff add` does, in the server's database. `timeout` is kept for callers
+    on a busy machine (argon2 runs at low priority)."""
+    from server.config import to_async_url
+    from server.services import accounts
+    from server.store.db import Database
+
+    roles = sorted({role} if isinstance(role, str) else set(role))
+    langs = [lang.strip() for lang in languages.split(",") if lang.strip()]
+
+    async def add() -> None:
+        db = Database(to_async_url(server.env["NEUVO_DATABASE_URL"]))
+        try:
+            await asyncio.wait_for(accounts.add_staff(
+                db, username, password, roles, display_name, capacity, langs), timeout)
+        finally:
+            await db.dispose()
+
+    in_thread(lambda: asyncio.run(add()))
     return username
 
 
