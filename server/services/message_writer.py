@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from prometheus_client import Histogram
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -41,6 +42,11 @@ if TYPE_CHECKING:
     from server.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
+BATCH_SIZE = Histogram("neuvo_message_batch_size", "Messages stored per group commit",
+                       buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500))
+BATCH_SECONDS = Histogram("neuvo_message_batch_seconds",
+                          "Time to store and publish one group commit",
+                          buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5))
 MAX_BATCH = 500  # messages per transaction; more wait for the next one
 
 
@@ -124,6 +130,11 @@ class MessageWriter:
                 log.exception("message writer: error after a commit")
 
     async def _commit(self, ctx: ServiceContext, batch: list[NewMessage]) -> None:
+        BATCH_SIZE.observe(len(batch))
+        with BATCH_SECONDS.time():
+            await self._commit_timed(ctx, batch)
+
+    async def _commit_timed(self, ctx: ServiceContext, batch: list[NewMessage]) -> None:
         try:
             outcomes = await _store(ctx, batch)
         except Exception as exc:  # handed to the callers, never lost here
@@ -134,7 +145,7 @@ class MessageWriter:
             log.warning("a batch of %d messages failed (%s); storing them one by one",
                         len(batch), type(exc).__name__)
             for item in batch:
-                await self._commit(ctx, [item])
+                await self._commit_timed(ctx, [item])
             return
         created = [(item, o) for item, o in zip(batch, outcomes, strict=True)
                    if isinstance(o, Stored) and o.created]
