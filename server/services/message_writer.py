@@ -207,7 +207,8 @@ async def _store(ctx: ServiceContext, batch: list[NewMessage]) -> list[Stored | 
 async def _lock_chats(session: AsyncSession, chat_ids: list[str]) -> dict[str, ChatRow]:
     result = await session.execute(
         select(col(Chat.id), col(Chat.state), col(Chat.last_seq), col(Chat.staff_id))
-        .where(col(Chat.id).in_(chat_ids)).order_by(col(Chat.id)).with_for_update())
+        .where(col(Chat.id).in_(chat_ids)).order_by(col(Chat.id))
+        .with_for_update(key_share=True))  # FOR NO KEY UPDATE: only non-key columns change
     return {row.id: ChatRow(row.state, row.last_seq, row.staff_id) for row in result.all()}
 
 

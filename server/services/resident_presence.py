@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import func, select, update
 from sqlmodel import col
 
 from server.privacy import chat_stats
@@ -65,8 +65,16 @@ async def heartbeat(ctx: ServiceContext) -> None:
     for start in range(0, len(ids), HEARTBEAT_CHUNK):
         chunk = ids[start:start + HEARTBEAT_CHUNK]
         async with ctx.db.write() as session:
+            # Rows locked in id order first, as the message writer locks them (an UPDATE
+            # over many rows locks them in whatever order its plan meets them, and two such
+            # transactions deadlock: PostgreSQL breaks it after deadlock_timeout, a second
+            # in which every message of those chats waits). Rows a writer holds now are
+            # skipped: they are marked on the next beat, long before anyone counts as gone.
+            free = (await session.execute(
+                select(col(Chat.id)).where(col(Chat.id).in_(chunk)).order_by(col(Chat.id))
+                .with_for_update(key_share=True, skip_locked=True))).scalars().all()
             await session.execute(
-                update(Chat).where(col(Chat.id).in_(chunk), col(Chat.state).in_(WATCHED_STATES))
+                update(Chat).where(col(Chat.id).in_(free), col(Chat.state).in_(WATCHED_STATES))
                 .values(resident_seen_at=now))
 
 
