@@ -48,6 +48,11 @@ class RateLimiter(Protocol):
 
     async def reset(self, key: str) -> None: ...
 
+    async def give_back(self, key: str, window_s: int) -> None:
+        """Undo one counted event of the current window (it turned out to cost nothing, e.g.
+        a resend of a message already stored); never below zero."""
+        ...
+
 
 class Presence(Protocol):
     async def set(self, staff_id: str, status: str, ttl_s: float) -> None: ...

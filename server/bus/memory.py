@@ -65,6 +65,11 @@ class MemoryRateLimiter:
         for name in [k for k in self._windows if k == key or k.startswith(key + ":")]:
             del self._windows[name]
 
+    async def give_back(self, key: str, window_s: int) -> None:
+        start, count = self._windows.get(key, (0.0, 0))
+        if count > 0 and time.monotonic() - start < window_s:
+            self._windows[key] = (start, count - 1)
+
     def _prune(self, now: float, window_s: int) -> None:
         for key in [k for k, (s, _) in self._windows.items() if now - s >= window_s]:
             del self._windows[key]

@@ -193,6 +193,13 @@ class RedisBus:
         await self._drop_pubsub()
 
 
+_GIVE_BACK = """
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then return redis.call('DECR', KEYS[1]) end
+return 0
+"""
+
+
 class RedisRateLimiter:
     """Fixed-window counters shared by all processes; per-process counters while Redis is
     unreachable (limits stay in force, per process)."""
@@ -225,6 +232,15 @@ class RedisRateLimiter:
                 raise
             return await self._fallback.count(key, window_s)
         return max(int(value or 0), await self._fallback.count(key, window_s))
+
+    async def give_back(self, key: str, window_s: int) -> None:
+        window = int(time.time() // window_s)
+        try:
+            await self._client.eval(_GIVE_BACK, 1, f"{self._prefix}{key}:{window}")
+        except (RedisError, OSError) as exc:
+            if not unreachable(exc):
+                raise
+            await self._fallback.give_back(key, window_s)
 
     async def reset(self, key: str) -> None:
         """Forget `key` and every key below it (`key:…`)."""

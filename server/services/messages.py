@@ -42,7 +42,7 @@ async def store_message(
     """Store a message (with the process's next group commit) and publish it. A retry of a
     client_msg_id already stored returns that message with created=False (Conflict when
     the text differs). With `per_minute`, new messages of the chat are rate limited; a
-    refused retry of a stored message still gets that message (it must get its ack)."""
+    resend of a stored message is never refused (it must get its ack) and is not counted."""
     if per_minute is not None and not await ctx.backends.limiter.hit(
             f"msg:{chat_id}", per_minute, 60):
         found = await _existing(ctx, chat_id, client_msg_id) if client_msg_id else None
@@ -53,9 +53,14 @@ async def store_message(
             raise Conflict("this client_msg_id was already used for a different text",
                            chat_id=chat_id, client_msg_id=client_msg_id)
         return Stored(to_frame(found), False, "")
-    return await ctx.writer.write(ctx, NewMessage(
+    stored = await ctx.writer.write(ctx, NewMessage(
         chat_id, author, text, client_msg_id=client_msg_id, author_name=author_name,
         buttons=buttons, allow_closed=allow_closed, staff_id=staff_id))
+    if per_minute is not None and not stored.created:
+        # A resend of a stored message costs nothing: the event counted above is undone
+        # (looking the message up before the limiter would cost every message a query).
+        await ctx.backends.limiter.give_back(f"msg:{chat_id}", 60)
+    return stored
 
 
 async def post_message(

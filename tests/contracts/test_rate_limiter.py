@@ -22,6 +22,20 @@ async def test_allows_limit_events_then_refuses(kit: Kit) -> None:
     assert await kit.limiter.count("k", 60) == 5  # refused events count too
 
 
+async def test_a_given_back_event_is_not_counted(kit: Kit) -> None:
+    await away_from_window_end(60)
+    assert [await kit.limiter.hit("g", 2, 60) for _ in range(2)] == [True, True]
+    await kit.limiter.give_back("g", 60)
+    assert await kit.limiter.count("g", 60) == 1
+    assert await kit.limiter.hit("g", 2, 60)
+    assert not await kit.limiter.hit("g", 2, 60)
+    for _ in range(5):  # never below zero
+        await kit.limiter.give_back("g", 60)
+    await kit.limiter.give_back("never-hit", 60)
+    assert await kit.limiter.count("g", 60) == 0
+    assert await kit.limiter.count("never-hit", 60) == 0
+
+
 async def test_keys_are_counted_apart(kit: Kit) -> None:
     await away_from_window_end(60)
     assert await kit.limiter.hit("a", 1, 60)

@@ -57,6 +57,22 @@ async def test_the_per_chat_limit_refuses_new_messages_but_acks_retries(svc: Ser
     assert not created and events == []
 
 
+async def test_resends_of_a_stored_message_are_not_counted(svc: Services) -> None:
+    chat_id = await svc.chat()
+    await post_message(svc.ctx, chat_id, "resident", "x", client_msg_id="count-0000",
+                       per_minute=2)
+    for _ in range(5):  # reconnecting tabs resending their outbox
+        _, created = await post_message(svc.ctx, chat_id, "resident", "x",
+                                        client_msg_id="count-0000", per_minute=2)
+        assert not created
+    _, created = await post_message(svc.ctx, chat_id, "resident", "y",
+                                    client_msg_id="count-0001", per_minute=2)
+    assert created  # the second new message of the minute is still within the limit
+    with pytest.raises(RateLimited):
+        await post_message(svc.ctx, chat_id, "resident", "z", client_msg_id="count-0002",
+                           per_minute=2)
+
+
 async def test_closed_and_unknown_chats(svc: Services) -> None:
     chat_id = await svc.chat()
     await lifecycle.close_by_resident(svc.ctx, chat_id)
