@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 0
 export NEUVO_TEST_REDIS_URL ?= redis://127.0.0.1:6379
 export NEUVO_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint services browser proxy clean bench bench-anonymiser bench-load bench-smoke bench-stats
+.PHONY: run test lint services browser proxy clean bench bench-chat bench-anonymiser bench-load bench-smoke bench-stats
 .DEFAULT_GOAL := run
 
 $(BIN)/.installed: pyproject.toml
@@ -45,7 +45,8 @@ lint: $(BIN)/.installed-test
 	$(BIN)/ruff check server bot tests $(wildcard bench)
 	$(BIN)/mypy server bot tests
 
-bench: $(BIN)/.installed-test
+# The closed-loop chat bench of the first releases (a few chats, one message after another).
+bench-chat: $(BIN)/.installed-test services
 	$(BIN)/python bench/chat_bench.py
 
 $(BIN)/.installed-bench: pyproject.toml $(BIN)/.installed-test
@@ -54,8 +55,10 @@ $(BIN)/.installed-bench: pyproject.toml $(BIN)/.installed-test
 
 # Open-loop load bench against the baselines (bench/README.md). The full run takes a while and
 # wants a quiet machine; the smoke runs every scenario for a few seconds and fails on any loss.
-bench-load: $(BIN)/.installed-bench services
+bench: $(BIN)/.installed-bench services
 	$(BIN)/python bench/loadgen.py
+
+bench-load: bench
 
 bench-smoke: $(BIN)/.installed-bench services
 	$(BIN)/python bench/loadgen.py --smoke

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.load.runner import Plan, run_scenario
-from bench.load.servers import Script, Target
+from bench.load.runner import Plan, run_scenario, staff_count
+from bench.load.servers import Script, Target, scenario
 from bench.load.stats import StepResult, percentile
 
 PLAN = Plan(pairs=6, staff=2, rates=(30,), step_s=1.0, warmup_s=0, ramp=False, idle=10, idle_cpu_s=0.2,
@@ -69,3 +69,18 @@ def test_latency_counts_from_the_scheduled_time_and_order_is_checked() -> None:
     step.strict_order = False
     assert step.faults == 0 and step.passes()             # baselines: reported only
     assert not StepResult(100, 1, sent=50, e2e=[0.01] * 50).passes()   # sent too few
+
+
+@pytest.mark.parametrize("name", ["neuvo-sqlite", "neuvo-2proc"])
+def test_neuvo_smoke_loses_nothing(name: str, tmp_path: Path) -> None:
+    """CI's short run of the load bench against Neuvo itself (the full run is `make bench`):
+    real server processes, every message stored, acked and delivered once, in order."""
+    plan = Plan(pairs=6, staff=2, rates=(30,), step_s=1.0, warmup_s=0, ramp=False, idle=10,
+                idle_cpu_s=0.2, overload_s=5, stall_s=5, drain_cap_s=20)
+    with scenario(name, tmp_path, staff_count(plan)) as target:
+        result = run_scenario(target, plan)
+    step = result["steps"][0]
+    assert result["faults"] == 0, result
+    assert step["sent"] == step["acked"] == step["delivered"] == 30
+    assert step["lost"] == step["duplicated"] == step["out_of_order"] == 0
+    assert result["chat_create_per_s"] > 0 and result["idle"]["connections"] == 10
