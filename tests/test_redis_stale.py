@@ -12,7 +12,7 @@ import redis
 from redis.asyncio import Redis
 
 from server.bus.factory import make_backends
-from server.bus.redis import RedisBus
+from server.bus.redis_bus import RedisBus
 from tests.conftest import fresh_redis_url
 
 

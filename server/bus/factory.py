@@ -11,12 +11,12 @@ from redis.backoff import NoBackoff
 from server.bus.base import Bus, Locks, Presence, RateLimiter
 from server.bus.memory import MemoryBus, MemoryLocks, MemoryPresence, MemoryRateLimiter
 from server.bus.redis import (
-    RedisBus,
     RedisLocks,
     RedisPresence,
     RedisRateLimiter,
     WaitingPool,
 )
+from server.bus.redis_bus import RedisBus
 
 
 @dataclass

@@ -105,6 +105,17 @@ class MessageWriter:
         self.max_batch = max_batch
         self._pending: deque[NewMessage] = deque()
         self._drain: asyncio.Task[None] | None = None
+        self._unanswered = 0
+
+    @property
+    def unanswered(self) -> int:
+        """Messages handed to the writer whose outcome is not known yet (queued or being
+        committed)."""
+        return self._unanswered
+
+    def _answered(self, future: asyncio.Future[Stored]) -> None:
+        self._unanswered -= 1
+        _retrieve(future)
 
     async def write(self, ctx: ServiceContext, item: NewMessage) -> Stored:
         """Store `item` with the next batch; raises the item's own ServiceError, or the
@@ -112,7 +123,8 @@ class MessageWriter:
         loop = asyncio.get_running_loop()
         item.future = loop.create_future()
         # Retrieved even when the caller has gone, so an error is never reported as lost.
-        item.future.add_done_callback(_retrieve)
+        self._unanswered += 1
+        item.future.add_done_callback(self._answered)
         self._pending.append(item)
         if self._drain is None or self._drain.done():
             self._drain = loop.create_task(self._run(ctx), name="message-writer")

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.api import LANGS
-from server.bus.redis import BUS_CONNECTED
+from server.bus.redis_bus import BUS_CONNECTED
 from server.services import operations
 from server.web import metrics as m
 

@@ -25,7 +25,7 @@ BOT_SECONDS = Histogram(
     buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
 BOT_FAILURES = Counter("neuvo_bot_failures_total", "Bot calls that raised", ["call"])
 HTTP_ERRORS = Counter("neuvo_http_errors_total", "HTTP error responses", ["code"])
-# neuvo_bus_connected and neuvo_bus_reconnects_total are defined by server/bus/redis.py.
+# neuvo_bus_connected and neuvo_bus_reconnects_total are defined by server/bus/redis_bus.py.
 
 # Refreshed on every scrape (server/services/operations.py).
 QUEUE_LENGTH = Gauge("neuvo_queue_length", "Chats waiting in the queue", ["lang"])

@@ -12,7 +12,8 @@ import pytest
 import redis
 
 from server.bus.factory import make_backends
-from server.bus.redis import PoolExhausted, RedisBus, RedisLocks, RedisPresence, RedisRateLimiter
+from server.bus.redis import PoolExhausted, RedisLocks, RedisPresence, RedisRateLimiter
+from server.bus.redis_bus import RedisBus
 from tests.contracts.conftest import Kit, Received, eventually, hold, wait_subscribers
 from tests.private_redis import PrivateRedis
 

@@ -10,7 +10,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from bot.minimal import MinimalBot
 from server.bus.factory import Backends
@@ -23,6 +25,8 @@ from server.services.message_writer import NewMessage, Stored
 from server.services.messages import messages_after, post_message
 from server.services.posting import post_staff_message
 from server.store.db import Database
+from server.store.models import Chat
+from tests.contracts.conftest import eventually
 from tests.recording_bus import RecordingBus
 from tests.services.conftest import Services
 
@@ -111,18 +115,28 @@ async def test_a_batch_that_fails_in_the_database_is_retried_message_by_message(
 async def test_a_caller_that_goes_away_does_not_take_its_message_along(svc: Services) -> None:
     chat_id = await svc.chat()
     before = (await svc.load(chat_id)).last_seq
-    blocker = asyncio.create_task(
-        post_message(svc.ctx, chat_id, "resident", "first", client_msg_id="gone-0001"))
-    leaving = asyncio.create_task(
-        post_message(svc.ctx, chat_id, "resident", "second", client_msg_id="gone-0002"))
-    await asyncio.sleep(0)  # both are queued with the writer
-    leaving.cancel()
+    async with svc.ctx.db.write() as holder:
+        # Hold the chat (its row lock on PostgreSQL, the write lock on SQLite) so that both
+        # messages wait in the writer until the one caller has gone.
+        await holder.execute(select(col(Chat.id)).where(col(Chat.id) == chat_id)
+                             .with_for_update())
+        blocker = asyncio.create_task(
+            post_message(svc.ctx, chat_id, "resident", "first", client_msg_id="gone-0001"))
+        leaving = asyncio.create_task(
+            post_message(svc.ctx, chat_id, "resident", "second", client_msg_id="gone-0002"))
+
+        async def both_waiting() -> bool:
+            return svc.ctx.writer.unanswered == 2
+
+        await eventually(both_waiting, timeout=5)
+        leaving.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await leaving
     await blocker
-    with pytest.raises(asyncio.CancelledError):
-        await leaving
     again, created = await post_message(svc.ctx, chat_id, "resident", "second",
                                         client_msg_id="gone-0002")
     assert not created and again.seq == before + 2
+    assert svc.ctx.writer.unanswered == 0
 
 
 async def test_staff_messages_only_in_their_own_active_chat(svc: Services) -> None:
