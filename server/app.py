@@ -42,6 +42,7 @@ from server.web import (
     http_supervisor,
     pages,
 )
+from server.web.correlation import RequestIds
 from server.web.observe import TimedBot
 from server.web.security import RefuseControlCharacters, SecurityHeaders, database_error
 from server.web.shutdown import Shutdown
@@ -153,6 +154,7 @@ def create_app(settings: Settings) -> Starlette:
               name="console"),
     ]
     middleware = [
+        Middleware(RequestIds),
         Middleware(SecurityHeaders, secure=not settings.dev, settings=settings),
         Middleware(RefuseControlCharacters),
         Middleware(CORSMiddleware, allow_origins=settings.allowed_origins,

@@ -104,6 +104,9 @@ async def test_database_down_is_503_and_unavailable_not_500(tmp_path: Path) -> N
                     await http.post("/api/v1/staff/login",
                                     json={"username": username, "password": PASSWORD}),
                 ]
+                ready = await http.get("/readyz")
+            assert ready.status_code == 503 and ready.json()["status"] == "unavailable"
+            assert ready.json()["checks"]["database"].startswith("unavailable")
             for response in responses:
                 assert response.status_code == 503, (response.request.url, response.text)
                 body = response.json()

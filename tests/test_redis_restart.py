@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import drop_postgres_db, fresh_postgres_db
@@ -46,6 +47,15 @@ async def test_chat_survives_a_redis_restart(setup: tuple[ServerProcess, Private
         ack = await resident.say(f"katkon aikana {i}", client_msg_id=f"during-{i}-outage")
         assert ack["seq"] > 0
 
+    # The process stays ready (a Redis outage must not take every process out of rotation)
+    # and says that it is degraded; without the database it would not be ready.
+    async with httpx.AsyncClient(base_url=server.base_url) as http:
+        ready = await http.get("/readyz")
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["status"] == "degraded"
+    assert ready.json()["checks"]["bus"].startswith("unavailable")
+    assert ready.json()["checks"]["database"] == "ok"
+
     private.start()
     # After the restart the staff member gets everything that was acked, in order, once.
     texts = []
@@ -57,6 +67,8 @@ async def test_chat_survives_a_redis_restart(setup: tuple[ServerProcess, Private
             break
     assert texts == [f"katkon aikana {i}" for i in range(3)]
     assert not [f for f in await staff.quiet(0.5) if f["type"] == "chat.released"]
+    async with httpx.AsyncClient(base_url=server.base_url) as http:
+        assert (await http.get("/readyz")).json()["status"] == "ready"
     await staff.say(resident.chat_id, "katkon jälkeen")
     await resident.expect("message.created", text="katkon jälkeen", timeout=10)
     await asyncio.gather(staff.close(), resident.close())

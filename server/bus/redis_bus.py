@@ -12,7 +12,6 @@ import logging
 from collections.abc import Sequence
 from contextlib import suppress
 
-from prometheus_client import Counter, Gauge
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -20,12 +19,11 @@ from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from server.bus.base import MessageHandler, ReconnectHandler
+from server.metrics import BUS_CONNECTED, BUS_RECONNECTS
 
 log = logging.getLogger(__name__)
 CONTROL_CHANNEL = "control"
 MAX_BACKOFF_S = 5.0
-BUS_RECONNECTS = Counter("neuvo_bus_reconnects_total", "Redis bus reconnects")
-BUS_CONNECTED = Gauge("neuvo_bus_connected", "1 while the Redis bus reader is subscribed")
 
 
 class RedisBus:

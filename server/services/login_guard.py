@@ -11,11 +11,14 @@ account. The start of a lock is written to the audit log (`login_locked`, no add
 
 from __future__ import annotations
 
+import logging
+
 from server.privacy.audit import LOGIN_LOCKED, audit
 from server.services.context import ServiceContext
 from server.services.errors import RateLimited
 from server.store.models import Staff
 
+log = logging.getLogger(__name__)
 WINDOW_S = 900
 PREFIX = "login-fail"
 
@@ -40,7 +43,12 @@ async def failed(ctx: ServiceContext, username: str, address_key: str,
     """Count a failure; the one that starts a lock is audited (for existing accounts)."""
     key, limit = _pair(username, address_key), ctx.settings.login_failures_per_15min
     await ctx.backends.limiter.hit(key, limit, WINDOW_S)
-    if staff is not None and await ctx.backends.limiter.count(key, WINDOW_S) == limit:
+    if await ctx.backends.limiter.count(key, WINDOW_S) != limit:
+        return
+    # Logged without the username or the address: the staff id says who, the audit log too.
+    log.warning("login locked for %d minutes after %d failures from one address (%s)",
+                WINDOW_S // 60, limit, f"staff {staff.id}" if staff else "unknown account")
+    if staff is not None:
         await audit(ctx, staff.id, LOGIN_LOCKED, None)
 
 

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from prometheus_client import Histogram
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from server.metrics import MESSAGE_BATCH_SECONDS, MESSAGE_BATCH_SIZE
 from server.protocol.frames import Button, MessageCreated
 from server.services.errors import ChatClosed, Conflict, Forbidden, NotFound, ServiceError
 from server.store.db import database_unreachable
@@ -42,11 +42,6 @@ if TYPE_CHECKING:
     from server.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
-BATCH_SIZE = Histogram("neuvo_message_batch_size", "Messages stored per group commit",
-                       buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500))
-BATCH_SECONDS = Histogram("neuvo_message_batch_seconds",
-                          "Time to store and publish one group commit",
-                          buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5))
 MAX_BATCH = 500  # messages per transaction; more wait for the next one
 
 
@@ -142,8 +137,8 @@ class MessageWriter:
                 log.exception("message writer: error after a commit")
 
     async def _commit(self, ctx: ServiceContext, batch: list[NewMessage]) -> None:
-        BATCH_SIZE.observe(len(batch))
-        with BATCH_SECONDS.time():
+        MESSAGE_BATCH_SIZE.observe(len(batch))
+        with MESSAGE_BATCH_SECONDS.time():
             await self._commit_timed(ctx, batch)
 
     async def _commit_timed(self, ctx: ServiceContext, batch: list[NewMessage]) -> None:

@@ -1,8 +1,8 @@
 """One WebSocket connection: a receive task and a send task in one task group.
 
 The send task is the only writer to the socket. It sends chat messages strictly in seq
-order per chat, dropping duplicates and filling gaps from the database, so live delivery
-through the bus and replay from the store can never reorder, lose or repeat a message.
+order per chat (`ordering.ChatOrder`), so live delivery through the bus and replay from the
+store can never reorder, lose or repeat a message.
 A bounded send queue protects memory: a client that does not read is disconnected and
 resumes from its last seq when it comes back.
 """
@@ -19,7 +19,9 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
+from server import metrics
 from server.bus.hub import Hub
+from server.logs import bind, correlated, new_id
 from server.protocol.checks import parse_json
 from server.protocol.frames import MAX_FRAME_BYTES, ErrorFrame, MessageCreated, ServerFrame, encode
 from server.services.context import ServiceContext
@@ -30,22 +32,14 @@ from server.services.errors import (
     TooLarge,
     Unavailable,
 )
-from server.services.messages import messages_after
-from server.web import metrics
+from server.web.ordering import CatchUp, ChatOrder
 from server.web.security import outage
+from server.web.throttle import TokenBucket
 
 log = logging.getLogger(__name__)
 CLOSE_SLOW = 1013
 CLOSE_ABUSIVE = 1008
 CLOSE_RESTART = 1012
-
-
-@dataclass(frozen=True)
-class CatchUp:
-    """Send every stored message of `chat_id` after the last one sent (up to `upto`)."""
-
-    chat_id: str
-    upto: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,21 +58,6 @@ class Closing(Exception):
         self.code, self.reason = code, reason
 
 
-class TokenBucket:
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, float(burst)
-        self.tokens, self.stamp = float(burst), time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        return False
-
-
 class Connection:
     kind = "base"
     frames: TypeAdapter[Any]
@@ -87,7 +66,7 @@ class Connection:
         self.ws, self.ctx, self.hub = ws, ctx, hub
         settings = ctx.settings
         self.queue: asyncio.Queue[Outgoing] = asyncio.Queue(maxsize=settings.send_queue_size)
-        self.sent_seq: dict[str, int] = {}
+        self.order = ChatOrder(ctx, self._send)  # per-chat seq order of chat messages
         self.topics: set[str] = set()
         self.bucket = TokenBucket(settings.frames_per_second, settings.frame_burst)
         self.errors = 0
@@ -99,6 +78,7 @@ class Connection:
 
     # --- lifecycle -------------------------------------------------------------------
     async def run(self) -> None:
+        bind(conn=new_id())  # this socket's tasks (created below) inherit the id
         metrics.CONNECTIONS.labels(self.kind).inc()
         shutdown = getattr(self.ws.app.state, "shutdown", None)
         if shutdown is not None:
@@ -190,55 +170,23 @@ class Connection:
         return True
 
     def resync(self) -> None:
-        for chat_id in list(self.sent_seq):
+        for chat_id in self.order:
             self.enqueue(CatchUp(chat_id))
 
     async def _send_loop(self) -> None:
         while True:
             item = await self.queue.get()
             if isinstance(item, CatchUp):
-                await self._catch_up(item.chat_id, item.upto)
+                await self.order.catch_up(item.chat_id, item.upto)
             elif isinstance(item, Control):
                 await item.action()
             elif isinstance(item, MessageCreated) and item.chat_id is not None:
-                await self._send_message(item)
+                await self.order.send(item)
             else:
                 await self._send(item)
 
     async def _send(self, frame: ServerFrame) -> None:
         await self.ws.send_text(encode(frame))
-
-    async def _send_message(self, frame: MessageCreated) -> None:
-        assert frame.chat_id is not None
-        last = self.sent_seq.get(frame.chat_id)
-        if last is None:
-            return  # not following this chat (any more)
-        if frame.seq <= last:
-            return  # already sent (replay and live delivery overlap)
-        if frame.seq > last + 1:
-            await self._catch_up(frame.chat_id, frame.seq - 1)
-        await self._send(self.present(frame))
-        self.sent_seq[frame.chat_id] = frame.seq
-
-    async def _catch_up(self, chat_id: str, upto: int | None) -> None:
-        while chat_id in self.sent_seq:
-            page = await messages_after(self.ctx, chat_id, self.sent_seq[chat_id], upto)
-            for message in page:
-                await self._send(self.present(message))
-                self.sent_seq[chat_id] = message.seq
-            if len(page) < 200:
-                return
-
-    def present(self, frame: MessageCreated) -> MessageCreated:
-        return frame
-
-    def follow(self, chat_id: str, after_seq: int) -> None:
-        """Start sending this chat's messages after `after_seq` (call from the send task
-        or before any frame of the chat is queued)."""
-        self.sent_seq[chat_id] = after_seq
-
-    def unfollow(self, chat_id: str) -> None:
-        self.sent_seq.pop(chat_id, None)
 
     # --- incoming --------------------------------------------------------------------
     async def _receive_loop(self) -> None:
@@ -265,7 +213,8 @@ class Connection:
             raw = self._parse_json(text)
             frame = self._validate(raw)
             started = time.perf_counter()
-            await self.dispatch(frame)
+            with correlated(chat=self.chat_of(frame)):  # also in the tasks the frame starts
+                await self.dispatch(frame)
             metrics.FRAME_SECONDS.labels(self.kind, frame.type).observe(
                 time.perf_counter() - started)
         except ServiceError as exc:
@@ -308,6 +257,11 @@ class Connection:
         self.errors += 1
         if self.errors >= self.ctx.settings.abusive_after_errors:
             self.stop(CLOSE_ABUSIVE, "too many invalid or refused frames")
+
+    def chat_of(self, frame: Any) -> str | None:
+        """The chat a frame is about, for the logs' correlation ids."""
+        chat_id = getattr(frame, "chat_id", None)
+        return chat_id if isinstance(chat_id, str) else None
 
     async def dispatch(self, frame: Any) -> None:
         handler = self.handlers().get(frame.type)

@@ -9,11 +9,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from server import metrics
 from server.protocol.checks import SafeStr
 from server.services import chats, presence
 from server.services.context import ServiceContext
 from server.vocabulary import Lang
-from server.web import metrics
 from server.web.security import client_address, handles_errors, read_model
 
 

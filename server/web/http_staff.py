@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,6 +30,7 @@ from server.web.security import client_address, handles_errors, origin_allowed, 
 from server.web.ws_resident import ResidentConnection
 from server.web.ws_staff import StaffConnection
 
+log = logging.getLogger(__name__)
 COOKIE = "neuvo_session"
 CHAT_ROLES = accounts.CHAT_ROLES
 
@@ -178,15 +180,18 @@ async def consultation_reply(request: Request) -> Response:
 async def staff_socket(ws: WebSocket) -> None:
     ctx = _ctx(ws)
     if not origin_allowed(ws, ctx.settings):
+        log.info("staff socket refused: origin not allowed")
         await ws.close(code=1008)  # before accept: the handshake is refused with HTTP 403
         return
     token = ws.cookies.get(COOKIE)
     try:
         staff, _ = await accounts.session_staff(ctx, token)
     except Unauthorized:
+        log.info("staff socket refused: no valid session")
         await ws.close(code=4401)
         return
     if not accounts.has_role(staff, *CHAT_ROLES):
+        log.info("staff socket refused: roles %s cannot chat", staff.roles)
         await ws.close(code=4403)
         return
     await ws.accept()
@@ -197,6 +202,7 @@ async def staff_socket(ws: WebSocket) -> None:
 async def resident_socket(ws: WebSocket) -> None:
     ctx = _ctx(ws)
     if "origin" in ws.headers and not origin_allowed(ws, ctx.settings):
+        log.info("resident socket refused: origin not allowed")
         await ws.close(code=1008)
         return
     await ws.accept()

@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from server.privacy import audit
 from server.protocol.checks import SafeStr, safe_param
-from server.services import accounts, canned, feedback, lifecycle, overview, queue, service_config
+from server.services import accounts, canned, feedback, overview, queue, service_config, transfers
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput
 from server.store.models import Staff
@@ -103,7 +103,7 @@ async def feedback_list(request: Request) -> Response:
 async def reassign(request: Request) -> Response:
     supervisor = await require(request, SUPERVISOR)
     body = await read_model(request, Reassign)
-    await lifecycle.reassign(_ctx(request), supervisor, request.path_params["chat_id"], body.to,
+    await transfers.reassign(_ctx(request), supervisor, request.path_params["chat_id"], body.to,
                              body.note)
     return JSONResponse({"ok": True})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from bot.api import Bot, BotContext, BotTurn
-from server.web.metrics import BOT_FAILURES, BOT_SECONDS
+from server.metrics import BOT_FAILURES, BOT_SECONDS
 
 
 class TimedBot:

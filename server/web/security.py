@@ -14,10 +14,10 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.config import Settings
+from server.metrics import HTTP_ERRORS
 from server.protocol.checks import clean_text, parse_json
 from server.services.errors import InvalidInput, ServiceError, Unavailable
 from server.store.db import database_unreachable
-from server.web.metrics import HTTP_ERRORS
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024

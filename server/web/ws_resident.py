@@ -7,15 +7,15 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from server import metrics
 from server.bus.hub import Hub
 from server.protocol import client as c
 from server.protocol import frames as f
-from server.services import chats, lifecycle, queue, resident_presence
+from server.services import chats, closing, lifecycle, queue, resident_presence
 from server.services.context import ServiceContext, chat_topic
 from server.services.errors import RateLimited, ServiceError, Unauthorized
 from server.services.posting import post_resident_message
 from server.store.models import Chat
-from server.web import metrics
 from server.web.connection import Closing, Connection, Control
 from server.web.tasks import TaskRegistry
 
@@ -75,6 +75,9 @@ class ResidentConnection(Connection):
             raise Closing(CLOSE_UNAUTHORIZED, "no hello")
         await super()._refuse(exc, raw)
 
+    def chat_of(self, frame: Any) -> str | None:
+        return self.chat.id if self.chat is not None else None
+
     def wants(self, frame: f.ServerFrame) -> bool:
         if isinstance(frame, f.TypingFrame | f.ReadFrame):
             return getattr(frame, "author", getattr(frame, "by", None)) != "resident"
@@ -84,6 +87,7 @@ class ResidentConnection(Connection):
         try:
             chat = await chats.authenticate_resident(self.ctx, frame.chat_id, frame.token)
         except Unauthorized:
+            log.info("resident hello refused: unknown chat or wrong token")
             await self._send(f.ErrorFrame(code="unauthorized", chat_id=frame.chat_id,
                                           message="unknown chat or wrong token"))
             raise Closing(CLOSE_UNAUTHORIZED, "unauthorized") from None
@@ -101,8 +105,8 @@ class ResidentConnection(Connection):
         chat = await chats.get_chat(self.ctx, chat_id)
         await self._send(f.Welcome(chat_id=chat.id, state=chat.state,
                                    last_seq=chat.last_seq, lang=chat.lang))
-        self.follow(chat.id, last_seq)
-        await self._catch_up(chat.id, None)
+        self.order.follow(chat.id, last_seq)
+        await self.order.catch_up(chat.id, None)
         if chat.state == "queued":
             position = await queue.position_of(self.ctx, chat.id)
             if position is not None:
@@ -133,7 +137,7 @@ class ResidentConnection(Connection):
 
     async def on_close(self, frame: c.ResidentChatClose) -> None:
         assert self.chat is not None
-        await lifecycle.close_by_resident(self.ctx, self.chat.id)
+        await closing.close_by_resident(self.ctx, self.chat.id)
 
     async def on_feedback(self, frame: c.FeedbackSubmit) -> None:
         assert self.chat is not None

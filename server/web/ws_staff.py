@@ -6,10 +6,11 @@ import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from server import metrics
 from server.bus.hub import Hub
 from server.protocol import client as c
 from server.protocol import frames as f
-from server.services import accounts, chats, lifecycle, presence, queue
+from server.services import accounts, chats, closing, lifecycle, presence, queue, transfers
 from server.services.context import (
     CONSULT_TOPIC,
     QUEUE_TOPIC,
@@ -20,7 +21,6 @@ from server.services.context import (
 from server.services.errors import Forbidden, Unauthorized
 from server.services.posting import post_staff_message
 from server.store.models import Staff
-from server.web import metrics
 from server.web.connection import Connection, Control
 
 CLOSE_UNAUTHORIZED = 4401
@@ -62,16 +62,16 @@ class StaffConnection(Connection):
     async def _open_chat(self, frame: f.ChatAssigned) -> None:
         await self.join(chat_topic(frame.chat_id))
         await self._send(frame)
-        self.follow(frame.chat_id, frame.transcript[-1].seq if frame.transcript else 0)
-        await self._catch_up(frame.chat_id, None)
+        self.order.follow(frame.chat_id, frame.transcript[-1].seq if frame.transcript else 0)
+        await self.order.catch_up(frame.chat_id, None)
 
     async def _close_chat(self, chat_id: str, frame: f.ServerFrame) -> None:
         await self._send(frame)
-        self.unfollow(chat_id)
+        self.order.unfollow(chat_id)
         await self.leave(chat_topic(chat_id))
 
     async def _send_presence(self) -> None:
-        active = sum(1 for _ in self.sent_seq)
+        active = len(self.order)
         await self._send(f.PresenceUpdated(status=self.status,
                                            active_chats=active, capacity=self.staff.capacity))
 
@@ -180,7 +180,7 @@ class StaffConnection(Connection):
         await lifecycle.take_next(self.ctx, self.staff)
 
     def _require_followed(self, chat_id: str, client_msg_id: str | None = None) -> None:
-        if chat_id not in self.sent_seq:
+        if chat_id not in self.order:
             raise Forbidden("this chat is not assigned to you", chat_id=chat_id,
                             client_msg_id=client_msg_id)
 
@@ -201,14 +201,14 @@ class StaffConnection(Connection):
         await chats.mark_read(self.ctx, frame.chat_id, "staff", frame.seq)
 
     async def on_transfer(self, frame: c.ChatTransfer) -> None:
-        await lifecycle.transfer(self.ctx, self.staff, frame.chat_id, frame.to, frame.note)
+        await transfers.transfer(self.ctx, self.staff, frame.chat_id, frame.to, frame.note)
 
     async def on_close(self, frame: c.StaffChatClose) -> None:
-        await lifecycle.close_by_staff(self.ctx, self.staff, frame.chat_id, frame.tags.topics,
+        await closing.close_by_staff(self.ctx, self.staff, frame.chat_id, frame.tags.topics,
                                        frame.tags.outcome, frame.tags.referred_to)
 
     async def on_reassign(self, frame: c.ChatReassign) -> None:
-        await lifecycle.reassign(self.ctx, self.staff, frame.chat_id, frame.to)
+        await transfers.reassign(self.ctx, self.staff, frame.chat_id, frame.to)
 
     async def on_ping(self, frame: c.Ping) -> None:
         self.enqueue(f.Pong())

@@ -4,13 +4,16 @@ the logs of a chat full of planted personal data hold none of it (nor tokens or 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Iterator
 
 import httpx
 import pytest
+import websockets
 import yaml
+from websockets.exceptions import InvalidStatus
 
 from tests.conftest import Backend
 from tests.helpers import ROOT, Resident, ServerProcess, StaffClient, create_staff
@@ -26,7 +29,8 @@ PLANTED = {
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     backend = Backend("postgres-redis")
     try:
-        with backend.server(tmp_path_factory.mktemp("observe")) as srv:
+        with backend.server(tmp_path_factory.mktemp("observe"),
+                            NEUVO_LOGIN_FAILURES_PER_15MIN="5") as srv:
             yield srv
     finally:
         backend.close()
@@ -93,6 +97,61 @@ async def test_full_chat_with_personal_data_leaves_none_in_logs(server: ServerPr
             assert "Uvicorn running on" in line, line
     entries = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
     assert entries and all({"time", "level", "logger", "message"} <= set(e) for e in entries)
+    # Correlation: the lifecycle lines name the chat, and the accept (a staff frame) carries
+    # the staff socket's connection id too.
+    about = [e for e in entries if e.get("chat") == resident.chat_id]
+    messages = [e["message"] for e in about]
+    assert "chat queued" in messages and "chat closed by staff" in " ".join(messages)
+    accepted = next(e for e in about if e["message"].startswith("chat accepted by staff"))
+    assert len(accepted["conn"]) == 16 and accepted["request"]
+    # The waiting time from handoff to the first person is a histogram.
+    assert sample(scrape(server), "neuvo_queue_wait_seconds_count", lang="fi") >= 1
+
+
+def log_entries(server: ServerProcess) -> list[dict[str, str]]:
+    assert server.log_path is not None
+    return [json.loads(line) for line in server.log_path.read_text().splitlines()
+            if line.startswith("{")]
+
+
+async def logged(server: ServerProcess, message: str) -> dict[str, str]:
+    """The first log entry with this message, waiting until the server has written it."""
+    async with asyncio.timeout(10):
+        while True:
+            found = [e for e in log_entries(server) if e["message"].startswith(message)]
+            if found:
+                return found[0]
+            await asyncio.sleep(0.05)
+
+
+async def test_request_ids_come_from_the_proxy_or_are_made(server: ServerProcess) -> None:
+    async with httpx.AsyncClient(base_url=server.base_url) as http:
+        given = await http.get("/healthz", headers={"X-Request-ID": "0123456789abcdef0123"})
+        bad = await http.get("/healthz", headers={"X-Request-ID": "<script> x"})
+        none = await http.get("/healthz")
+    assert given.headers["x-request-id"] == "0123456789abcdef0123"
+    assert re.fullmatch(r"[0-9a-f]{16}", bad.headers["x-request-id"])
+    assert re.fullmatch(r"[0-9a-f]{16}", none.headers["x-request-id"])
+    assert none.headers["x-request-id"] != bad.headers["x-request-id"]
+    # A refused staff handshake is logged, with the proxy's request id and no address.
+    with pytest.raises(InvalidStatus) as refused:
+        await websockets.connect(server.ws_base + "/ws/v1/staff", origin=server.base_url,  # type: ignore[arg-type]
+                                 additional_headers={"X-Request-ID": "refused-handshake-42"})
+    assert refused.value.response.status_code == 403
+    entry = await logged(server, "staff socket refused: no valid session")
+    assert entry["request"] == "refused-handshake-42" and entry["level"] == "info"
+
+
+async def test_a_login_lockout_is_logged_without_name_or_address(server: ServerProcess) -> None:
+    create_staff(server, "lockme")
+    async with httpx.AsyncClient(base_url=server.base_url) as http:
+        codes = [(await http.post("/api/v1/staff/login", json={
+            "username": "lockme", "password": f"wrong-password-{i}"})).status_code
+            for i in range(6)]
+    assert codes == [401] * 5 + [429]
+    entry = await logged(server, "login locked for 15 minutes after 5 failures")
+    assert entry["level"] == "warning" and "staff " in entry["message"]
+    assert "lockme" not in entry["message"] and "127.0.0.1" not in json.dumps(entry)
 
 
 def metric_names(exposition: str) -> set[str]:

@@ -8,6 +8,7 @@ connection to the proxy is closed within the proxy's header timeout."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import signal
 import socket
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+import websockets
+from websockets.exceptions import InvalidStatus
 
 from tests.conftest import drop_postgres_db, fresh_postgres_db
 from tests.deploy.clients import ProxyResident, ProxyStaff, login
@@ -99,6 +102,35 @@ async def test_slowloris_is_closed_by_the_proxy(topology: Topology) -> None:
     elapsed = await asyncio.to_thread(drip)
     assert elapsed < HEADER_TIMEOUT_S + 3, f"still open after {elapsed:.1f} s"
     assert elapsed > HEADER_TIMEOUT_S - 2  # closed by the timeout, not at once
+
+
+async def test_one_request_id_in_the_proxy_log_and_the_server_log(topology: Topology) -> None:
+    nginx = topology.nginx
+    async with httpx.AsyncClient(base_url=nginx.base_url, verify=topology.context) as http:
+        health = await http.get("/healthz")
+    request_id = health.headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id)  # nginx's $request_id, passed through
+    # A refused staff handshake: the proxy's access line and the server's log line share it.
+    with pytest.raises(InvalidStatus) as refused:
+        await websockets.connect(nginx.ws_base + "/ws/v1/staff", ssl=topology.context,
+                                 origin=nginx.base_url)  # type: ignore[arg-type]
+    assert refused.value.response.status_code == 403
+
+    def server_entries() -> list[dict[str, str]]:
+        return [json.loads(line) for server in topology.servers if server.log_path
+                for line in server.log_path.read_text().splitlines() if line.startswith("{")]
+
+    async with asyncio.timeout(10):
+        while True:
+            found = [e for e in server_entries()
+                     if e["message"] == "staff socket refused: no valid session"]
+            if found:
+                break
+            await asyncio.sleep(0.05)
+    access = (nginx.directory / "access.log").read_text().splitlines()
+    assert [line for line in access if line.endswith(" " + request_id) and "/healthz" in line]
+    refused_line = next(line for line in access if "/ws/v1/staff 403" in line)
+    assert refused_line.split()[-1] == found[0]["request"]
 
 
 async def test_chat_through_the_proxy_survives_a_rolling_restart(topology: Topology) -> None:

@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from server.config import Settings
 from server.privacy import chat_stats
-from server.services import accounts, chats, lifecycle, resident_presence
+from server.services import accounts, chats, closing, lifecycle, resident_presence, transfers
 from server.services.bot_turns import run_bot_turn
 from server.services.context import ServiceContext
 from server.services.messages import post_message
@@ -70,11 +70,11 @@ async def test_scripted_chat_metrics_are_exact(settings: Settings) -> None:
         clock.advance(seconds=30)
         await post_message(ctx, chat.id, "staff", "Hei, miten voin auttaa?", author_name="Aino")
         clock.advance(seconds=20)
-        await lifecycle.transfer(ctx, aino, chat.id, "beda", "Asiakas Maija Virtanen, 040 765 4321")
+        await transfers.transfer(ctx, aino, chat.id, "beda", "Asiakas Maija Virtanen, 040 765 4321")
         clock.advance(seconds=10)
         await post_message(ctx, chat.id, "staff", "Jatketaan", author_name="Beda")
         clock.advance(seconds=75)
-        await lifecycle.close_by_staff(ctx, beda, chat.id, ["other"], "solved_first_contact",
+        await closing.close_by_staff(ctx, beda, chat.id, ["other"], "solved_first_contact",
                                        "Kela")
         stats = await row(ctx, chat.id)
         assert (stats.handled_by, stats.closed_by, stats.outcome) == ("staff", "staff",
@@ -119,12 +119,12 @@ async def test_bot_replies_while_queued_are_not_a_first_response(settings: Setti
         clock.advance(seconds=12)
         await post_message(ctx, chat.id, "staff", "Hei", author_name="Aino")
         clock.advance(seconds=1)
-        await lifecycle.close_by_resident(ctx, chat.id)
+        await closing.close_by_resident(ctx, chat.id)
         stats = await row(ctx, chat.id)
         assert stats.wait_s == 42.0 and stats.first_response_s == 15.0
         assert stats.closed_by == "resident" and stats.outcome is None
         # The staff member tags the chat the resident ended: the tags reach the row.
-        await lifecycle.close_by_staff(ctx, aino, chat.id, ["other"], "referred", None)
+        await closing.close_by_staff(ctx, aino, chat.id, ["other"], "referred", None)
         stats = await row(ctx, chat.id)
         assert stats.outcome == "referred" and stats.tag_topics == "other"
 
@@ -155,7 +155,7 @@ async def test_the_sweep_writes_rows_a_dead_process_left(settings: Settings) -> 
         ctx.spawn = lambda coro, name: coro.close()  # the process "dies" after the close
         chat, _ = await chats.create_chat(ctx, "fi", None, "127.0.0.1")
         await resident_says(ctx, chat.id, "hetu 010190-123M")
-        await lifecycle.close_by_resident(ctx, chat.id)
+        await closing.close_by_resident(ctx, chat.id)
         assert await chat_stats.sweep(ctx) == 0  # within the grace the closer is trusted
         clock.advance(seconds=chat_stats.SWEEP_GRACE_S + 1)
         assert await chat_stats.sweep(ctx) == 1
@@ -178,7 +178,7 @@ async def test_two_writers_write_each_row_once(pg_settings: Settings) -> None:
         for n in range(8):
             chat, _ = await chats.create_chat(one, "fi", None, "127.0.0.1")
             await resident_says(one, chat.id, f"viesti {n}")
-            await lifecycle.close_by_resident(one, chat.id)
+            await closing.close_by_resident(one, chat.id)
             ids.append(chat.id)
         won = await asyncio.gather(*(chat_stats.ensure(ctx_, chat_id)
                                      for chat_id in ids for ctx_ in (one, two, one, two)))
@@ -197,12 +197,12 @@ async def test_transfers_count_moves_between_people_not_disconnects(settings: Se
                                         ["fi"])
         chat, _ = await chats.create_chat(ctx, "fi", None, "127.0.0.1")
         await resident_says(ctx, chat.id, "/request_human")
-        await lifecycle.reassign(ctx, boss, chat.id, "aino")  # queue → aino: 1
-        await lifecycle.transfer(ctx, aino, chat.id, "queue", None)  # aino → queue: 2
+        await transfers.reassign(ctx, boss, chat.id, "aino")  # queue → aino: 1
+        await transfers.transfer(ctx, aino, chat.id, "queue", None)  # aino → queue: 2
         await lifecycle.accept(ctx, aino, chat.id)  # taking from the queue: not a transfer
         await lifecycle.requeue(ctx, chat.id, aino.id, reason="staff_disconnected")  # not one
         await lifecycle.accept(ctx, aino, chat.id)
-        await lifecycle.reassign(ctx, boss, chat.id, "queue")  # aino → queue: 3
-        await lifecycle.close_by_resident(ctx, chat.id)
+        await transfers.reassign(ctx, boss, chat.id, "queue")  # aino → queue: 3
+        await closing.close_by_resident(ctx, chat.id)
         stats = await row(ctx, chat.id)
         assert stats.transfers == 3 and stats.handled_by == "staff"

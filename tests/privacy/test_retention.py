@@ -18,7 +18,7 @@ from sqlmodel import col
 
 from server.config import Settings
 from server.privacy import retention
-from server.services import accounts, chats, consult, lifecycle
+from server.services import accounts, chats, closing, consult, lifecycle
 from server.services.context import ServiceContext
 from server.services.errors import Unauthorized
 from server.services.messages import post_message
@@ -50,7 +50,7 @@ async def full_chat(ctx: ServiceContext, staff_name: str) -> tuple[str, str]:
                                  created_at=ctx.clock()))
     thread = await consult.start(ctx, member, chat.id, "Miten toimia?")
     await consult.reply(ctx, member, thread.id, "Näin")
-    await lifecycle.close_by_staff(ctx, member, chat.id, ["other"], "referred", "Kela")
+    await closing.close_by_staff(ctx, member, chat.id, ["other"], "referred", "Kela")
     await chats.submit_feedback(ctx, chat.id, 5, "Kiitos Aino")
     return chat.id, token
 

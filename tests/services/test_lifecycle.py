@@ -19,7 +19,7 @@ from server.protocol.frames import (
     QueuePosition,
     QueueUpdated,
 )
-from server.services import lifecycle, texts
+from server.services import closing, lifecycle, texts, transfers
 from server.services.errors import Conflict, Forbidden, InvalidInput
 from server.services.queue import PICKUP_S
 from server.store.models import AuditEntry, InternalNote
@@ -91,7 +91,7 @@ async def test_a_second_handoff_changes_nothing_but_a_safety_cue_raises_priority
 
 async def test_handoff_of_a_closed_chat_is_refused(svc: Services) -> None:
     chat_id = await svc.chat()
-    await lifecycle.close_by_resident(svc.ctx, chat_id)
+    await closing.close_by_resident(svc.ctx, chat_id)
     with svc.bus.capture() as events, pytest.raises(Exception, match="closed"):
         await lifecycle.request_handoff(svc.ctx, chat_id)
     assert events == []
@@ -188,7 +188,7 @@ async def test_transfer_to_a_colleague_moves_the_chat_with_the_note(svc: Service
     chat_id = await svc.active_chat(aino)
     topic = f"chat:{chat_id}"
     with svc.bus.capture() as events:
-        await lifecycle.transfer(svc.ctx, aino, chat_id, "britta", "  Swedish speaker ")
+        await transfers.transfer(svc.ctx, aino, chat_id, "britta", "  Swedish speaker ")
 
     assert (await svc.load(chat_id)).staff_id == britta.id
     assert svc.bus.kinds(events) == [
@@ -213,7 +213,7 @@ async def test_transfer_to_the_queue_puts_the_chat_at_its_head(svc: Services) ->
     chat_id = await svc.active_chat(staff)
     topic = f"chat:{chat_id}"
     with svc.bus.capture() as events:
-        await lifecycle.transfer(svc.ctx, staff, chat_id, "queue", None)
+        await transfers.transfer(svc.ctx, staff, chat_id, "queue", None)
 
     chat = await svc.load(chat_id)
     assert (chat.state, chat.staff_id, chat.requeued) == ("queued", None, True)
@@ -238,9 +238,9 @@ async def test_transfer_refusals_change_nothing(svc: Services) -> None:
     with svc.bus.capture() as events:
         for target in ("away", "offline", "nobody"):
             with pytest.raises(Conflict, match="not available"):
-                await lifecycle.transfer(svc.ctx, aino, chat_id, target, None)
+                await transfers.transfer(svc.ctx, aino, chat_id, target, None)
         with pytest.raises(Forbidden):
-            await lifecycle.transfer(svc.ctx, stranger, chat_id, "queue", None)
+            await transfers.transfer(svc.ctx, stranger, chat_id, "queue", None)
     assert events == []
     assert (await svc.load(chat_id)).staff_id == aino.id
 
@@ -274,7 +274,7 @@ async def test_close_by_staff_stores_the_tags(svc: Services) -> None:
     chat_id = await svc.active_chat(staff)
     topic = f"chat:{chat_id}"
     with svc.bus.capture() as events:
-        await lifecycle.close_by_staff(svc.ctx, staff, chat_id, ["other", "other"], "referred",
+        await closing.close_by_staff(svc.ctx, staff, chat_id, ["other", "other"], "referred",
                                        "asumisneuvonta")
     chat = await svc.load(chat_id)
     assert (chat.state, chat.closed_by, chat.outcome, chat.referred_to) == (
@@ -294,9 +294,9 @@ async def test_close_with_an_unknown_topic_or_by_another_is_refused(svc: Service
     chat_id = await svc.active_chat(staff)
     with svc.bus.capture() as events:
         with pytest.raises(InvalidInput, match="unknown topic"):
-            await lifecycle.close_by_staff(svc.ctx, staff, chat_id, ["greet"], "other", None)
+            await closing.close_by_staff(svc.ctx, staff, chat_id, ["greet"], "other", None)
         with pytest.raises(Forbidden):
-            await lifecycle.close_by_staff(svc.ctx, other, chat_id, ["other"], "other", None)
+            await closing.close_by_staff(svc.ctx, other, chat_id, ["other"], "other", None)
     assert events == []
     assert (await svc.load(chat_id)).state == "active"
 
@@ -306,30 +306,30 @@ async def test_a_chat_the_resident_closed_is_tagged_once_by_its_staff_member(svc
     chat_id = await svc.active_chat(staff)
     topic = f"chat:{chat_id}"
     with svc.bus.capture() as events:
-        await lifecycle.close_by_resident(svc.ctx, chat_id)
+        await closing.close_by_resident(svc.ctx, chat_id)
     assert svc.bus.kinds(events) == [(topic, "message.created"), (topic, "chat.state")]
     assert system_text(events[0]) == texts.text("closed_by_resident", "fi")
 
     with svc.bus.capture() as events:
-        await lifecycle.close_by_staff(svc.ctx, staff, chat_id, ["other"], "solved_first_contact",
+        await closing.close_by_staff(svc.ctx, staff, chat_id, ["other"], "solved_first_contact",
                                        None)
     assert svc.bus.kinds(events) == [(f"staff:{staff.id}", "chat.released")]
     chat = await svc.load(chat_id)
     assert (chat.closed_by, chat.outcome) == ("resident", "solved_first_contact")
     with pytest.raises(Conflict, match="already tagged"):
-        await lifecycle.close_by_staff(svc.ctx, staff, chat_id, ["other"], "other", None)
+        await closing.close_by_staff(svc.ctx, staff, chat_id, ["other"], "other", None)
 
 
 async def test_a_resident_leaving_the_queue_updates_the_queue(svc: Services) -> None:
     leaving = await svc.chat(queued=True)
     staying = await svc.chat(queued=True)
     with svc.bus.capture() as events:
-        await lifecycle.close_by_resident(svc.ctx, leaving)
+        await closing.close_by_resident(svc.ctx, leaving)
     assert svc.bus.kinds(events) == [
         (f"chat:{leaving}", "message.created"), (f"chat:{leaving}", "chat.state"),
         ("queue", "queue.updated"), (f"chat:{staying}", "queue.position")]
     assert events[-1].frame == QueuePosition(chat_id=staying, position=1, estimated_wait_s=None,
                                              staff_on_duty=0)
     with svc.bus.capture() as events:
-        await lifecycle.close_by_resident(svc.ctx, leaving)  # again: nothing happens
+        await closing.close_by_resident(svc.ctx, leaving)  # again: nothing happens
     assert events == []

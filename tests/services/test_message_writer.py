@@ -18,7 +18,7 @@ from bot.minimal import MinimalBot
 from server.bus.factory import Backends
 from server.bus.memory import MemoryLocks, MemoryPresence, MemoryRateLimiter
 from server.protocol.frames import MessageCreated
-from server.services import lifecycle
+from server.services import closing
 from server.services.context import ServiceContext
 from server.services.errors import ChatClosed, Conflict, Forbidden, NotFound
 from server.services.message_writer import NewMessage, Stored
@@ -69,7 +69,7 @@ async def test_messages_sent_together_share_one_transaction(svc: Services) -> No
 
 async def test_one_bad_message_does_not_fail_its_batch(svc: Services) -> None:
     good, closed = await svc.chat(), await svc.chat()
-    await lifecycle.close_by_resident(svc.ctx, closed)
+    await closing.close_by_resident(svc.ctx, closed)
     outcomes = await asyncio.gather(
         post_message(svc.ctx, good, "resident", "a", client_msg_id="batch-0001"),
         post_message(svc.ctx, closed, "resident", "late", client_msg_id="batch-0002"),
@@ -150,7 +150,7 @@ async def test_staff_messages_only_in_their_own_active_chat(svc: Services) -> No
     queued = await svc.chat(queued=True)
     with pytest.raises(Forbidden):
         await post_staff_message(svc.ctx, anna, queued, "Ohitus", "staff-0003")
-    await lifecycle.close_by_resident(svc.ctx, chat_id)
+    await closing.close_by_resident(svc.ctx, chat_id)
     with pytest.raises(ChatClosed):
         await post_staff_message(svc.ctx, anna, chat_id, "Myöhässä", "staff-0004")
 

@@ -9,7 +9,7 @@ import asyncio
 import pytest
 
 from server.protocol.frames import MessageCreated
-from server.services import lifecycle
+from server.services import closing
 from server.services.errors import ChatClosed, Conflict, NotFound, RateLimited
 from server.services.messages import messages_after, post_message
 from tests.services.conftest import Services
@@ -75,7 +75,7 @@ async def test_resends_of_a_stored_message_are_not_counted(svc: Services) -> Non
 
 async def test_closed_and_unknown_chats(svc: Services) -> None:
     chat_id = await svc.chat()
-    await lifecycle.close_by_resident(svc.ctx, chat_id)
+    await closing.close_by_resident(svc.ctx, chat_id)
     with svc.bus.capture() as events:
         with pytest.raises(ChatClosed):
             await post_message(svc.ctx, chat_id, "resident", "late")

@@ -1,4 +1,6 @@
-"""Prometheus metrics (no personal data in labels: kinds, authors, codes and languages only).
+"""Every Prometheus metric of the server, in one place (no personal data in labels: kinds,
+authors, codes and languages only). Any layer may import this module; it imports nothing of
+the server.
 
 Each server process serves its own /metrics; Prometheus scrapes every process (pod) and sums.
 Gauges that describe the whole service (queue, staff on duty) are the same on every process:
@@ -25,7 +27,19 @@ BOT_SECONDS = Histogram(
     buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
 BOT_FAILURES = Counter("neuvo_bot_failures_total", "Bot calls that raised", ["call"])
 HTTP_ERRORS = Counter("neuvo_http_errors_total", "HTTP error responses", ["code"])
-# neuvo_bus_connected and neuvo_bus_reconnects_total are defined by server/bus/redis_bus.py.
+QUEUE_WAIT = Histogram(
+    "neuvo_queue_wait_seconds",
+    "Time from handoff to the first person taking the chat (observed at that accept)", ["lang"],
+    buckets=(5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600))
+
+BUS_RECONNECTS = Counter("neuvo_bus_reconnects_total", "Redis bus reconnects")
+BUS_CONNECTED = Gauge("neuvo_bus_connected", "1 while the Redis bus reader is subscribed")
+MESSAGE_BATCH_SIZE = Histogram("neuvo_message_batch_size", "Messages stored per group commit",
+                               buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500))
+MESSAGE_BATCH_SECONDS = Histogram("neuvo_message_batch_seconds",
+                                  "Time to store and publish one group commit",
+                                  buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1,
+                                           2.5))
 
 # Refreshed on every scrape (server/services/operations.py).
 QUEUE_LENGTH = Gauge("neuvo_queue_length", "Chats waiting in the queue", ["lang"])
