@@ -30,21 +30,30 @@ from server.services import passwords, resident_presence
 from server.services.content import live
 from server.services.content.live import LiveBot
 from server.services.context import ServiceContext
+from server.services.errors import ServiceError
 from server.services.service_config import CONFIG_TOPIC
 from server.services.signoff import sweep_disconnected
 from server.store.db import Database
 from server.web import (
     health,
+    http_accounts,
     http_editor,
     http_resident,
     http_staff,
     http_stats,
     http_supervisor,
     pages,
+    sockets,
 )
 from server.web.correlation import RequestIds
 from server.web.observe import TimedBot
-from server.web.security import RefuseControlCharacters, SecurityHeaders, database_error
+from server.web.runtime import Runtime
+from server.web.security import (
+    RefuseControlCharacters,
+    SecurityHeaders,
+    database_error,
+    service_error,
+)
 from server.web.shutdown import Shutdown
 from server.web.tasks import TaskRegistry
 
@@ -102,11 +111,13 @@ async def _sweeper(ctx: ServiceContext) -> None:
             log.exception("sweeper failed; retrying")
 
 
-def create_app(settings: Settings) -> Starlette:
-    shutdown = Shutdown(settings.shutdown_timeout_s)
+def create_app(settings: Settings, shutdown: Shutdown | None = None) -> Starlette:
+    """The application. `shutdown` is shared with the server's signal handling (`neuvo
+    serve`); its state reaches /readyz and every socket through the lifespan's Runtime."""
+    shutdown = shutdown or Shutdown(settings.shutdown_timeout_s)
 
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Runtime]]:
         passwords.hashing.configure(settings.password_hash_threads)
         db = Database(settings.async_database_url)
         backends = make_backends(settings.redis_url, settings.redis_pool_size,
@@ -124,7 +135,6 @@ def create_app(settings: Settings) -> Starlette:
         await hub.start()
         await hub.join(CONFIG_TOPIC, _ConfigWatcher(ctx))
         await hub.join(live.CONTENT_TOPIC, live.ContentWatcher(ctx, tasks.spawn))
-        app.state.ctx, app.state.hub, app.state.tasks = ctx, hub, tasks
         sweeper = asyncio.create_task(_sweeper(ctx), name="sweeper")
         refresher = asyncio.create_task(live.refresher(ctx), name="content-refresher")
         privacy_loops = privacy_schedule.tasks(ctx)
@@ -134,7 +144,7 @@ def create_app(settings: Settings) -> Starlette:
                  "redis" if settings.redis_url else "memory",
                  "sqlite" if settings.is_sqlite else "postgresql", settings.bot)
         try:
-            yield
+            yield {"runtime": Runtime(ctx=ctx, hub=hub, tasks=tasks, shutdown=shutdown)}
         finally:
             for loop in (sweeper, refresher, *privacy_loops):
                 loop.cancel()
@@ -147,6 +157,7 @@ def create_app(settings: Settings) -> Starlette:
 
     routes = [
         *health.routes, *http_resident.routes, *http_staff.routes, *http_supervisor.routes,
+        *http_accounts.routes, *sockets.routes,
         *http_stats.routes, *http_editor.routes,
         *pages.routes,
         Mount("/widget", StaticFiles(directory=WIDGET_DIR, check_dir=False), name="widget"),
@@ -165,7 +176,7 @@ def create_app(settings: Settings) -> Starlette:
     handlers: dict[Any, Any] = {cls: database_error for cls in (
         DBAPIError, OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
         MaxConnectionsError)}
+    handlers[ServiceError] = service_error  # every HTTP handler: parse, call, let this map
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers=handlers)
-    app.state.shutdown = shutdown  # the server's signal handling and /readyz share it
     return app

@@ -104,12 +104,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from server.app import create_app
     from server.logs import configure
-    from server.web.shutdown import GracefulServer
+    from server.web.shutdown import GracefulServer, Shutdown
 
     configure()
     if settings.dev:
         asyncio.run(_demo_account(settings))
-    app = create_app(settings)
+    shutdown = Shutdown(settings.shutdown_timeout_s)
+    app = create_app(settings, shutdown)
     config = uvicorn.Config(
         app, host=args.host, port=args.port, ws="websockets-sansio",
         ws_max_size=WS_MAX_FRAME_BYTES, ws_per_message_deflate=False,
@@ -117,7 +118,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         access_log=False, log_config=None, proxy_headers=args.proxy_headers,
         forwarded_allow_ips=args.forwarded_allow_ips,
         timeout_graceful_shutdown=int(settings.shutdown_timeout_s), server_header=False)
-    server = GracefulServer(config, app.state.shutdown, settings.shutdown_delay_s)
+    server = GracefulServer(config, shutdown, settings.shutdown_delay_s)
     with contextlib.suppress(KeyboardInterrupt):
         server.run()
     return 0 if server.started else 3  # 3: start-up failed (as uvicorn.run)

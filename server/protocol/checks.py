@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, TypeAdapter, ValidationError
+from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 
 from server.services.errors import InvalidInput
 
@@ -33,6 +33,7 @@ def _clean(value: str) -> str:
 
 # The one string type for client text that reaches the database.
 SafeStr = Annotated[str, AfterValidator(_clean)]
+Username = Annotated[SafeStr, Field(min_length=1, max_length=64)]
 _SAFE: TypeAdapter[str] = TypeAdapter(SafeStr)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ServiceError(Exception):
     code = "invalid_frame"
@@ -13,6 +15,10 @@ class ServiceError(Exception):
         self.message = message
         self.chat_id = chat_id
         self.client_msg_id = client_msg_id
+
+    def details(self) -> dict[str, Any]:
+        """Fields an HTTP error body carries beside `error` and `message` (none by default)."""
+        return {}
 
 
 class InvalidInput(ServiceError):

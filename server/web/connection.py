@@ -33,6 +33,7 @@ from server.services.errors import (
     Unavailable,
 )
 from server.web.ordering import CatchUp, ChatOrder
+from server.web.runtime import runtime
 from server.web.security import outage
 from server.web.throttle import TokenBucket
 
@@ -80,9 +81,8 @@ class Connection:
     async def run(self) -> None:
         bind(conn=new_id())  # this socket's tasks (created below) inherit the id
         metrics.CONNECTIONS.labels(self.kind).inc()
-        shutdown = getattr(self.ws.app.state, "shutdown", None)
-        if shutdown is not None:
-            shutdown.add(self)
+        shutdown = runtime(self.ws).shutdown
+        shutdown.add(self)
         try:
             await self.setup()
             async with asyncio.TaskGroup() as group:
@@ -101,8 +101,7 @@ class Connection:
                 await self.hub.leave(topic, self)
             await self.on_closed()
             await self._close_socket()
-            if shutdown is not None:
-                shutdown.discard(self)
+            shutdown.discard(self)
 
     async def setup(self) -> None:
         """Runs before the receive and send tasks start."""

@@ -6,18 +6,18 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.protocol.checks import SafeStr
 from server.services.content import intents, live, publish, report, store, transfer
-from server.services.context import ServiceContext
 from server.services.errors import InvalidInput, TooLarge
 from server.vocabulary import Lang
-from server.web.http_staff import require
-from server.web.security import error_response, handles_errors, read_model
+from server.web.auth import require
+from server.web.runtime import service_context
+from server.web.security import StrictBody, read_model
 
 EDITOR = "editor"
 MAX_EDIT_BODY = 256 * 1024
@@ -27,48 +27,40 @@ ExampleText = Annotated[SafeStr, Field(min_length=1, max_length=transfer.MAX_EXA
 Note = Annotated[SafeStr, Field(max_length=publish.MAX_NOTE)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class ButtonBody(Strict):
+class ButtonBody(StrictBody):
     title: Annotated[SafeStr, Field(min_length=1, max_length=60, pattern=r"^[^\n\r]*$")]
     payload: Annotated[str, Field(pattern=r"^/[a-z][a-z0-9_]{0,63}$")]
 
 
-class VariantBody(Strict):
+class VariantBody(StrictBody):
     text: Annotated[SafeStr, Field(min_length=1, max_length=transfer.MAX_RESPONSE_CHARS)]
-    buttons: Annotated[list[ButtonBody], Field(max_length=6)] = []
+    buttons: Annotated[list[ButtonBody], Field(max_length=6)] = Field(default_factory=list)
 
 
-class IntentUpdate(Strict):
+class IntentUpdate(StrictBody):
     revision: Annotated[int, Field(ge=1)]
     examples: dict[Lang, Annotated[list[ExampleText],
                                    Field(max_length=transfer.MAX_EXAMPLES)]] | None = None
     responses: dict[Lang, Annotated[list[VariantBody], Field(max_length=5)]] | None = None
 
 
-class NewIntent(Strict):
+class NewIntent(StrictBody):
     name: IntentName
 
 
-class Rename(Strict):
+class Rename(StrictBody):
     revision: Annotated[int, Field(ge=1)]
     name: IntentName
 
 
-class PublishBody(Strict):
+class PublishBody(StrictBody):
     note: Note = ""
 
 
-class CheckBody(Strict):
+class CheckBody(StrictBody):
     lang: Lang
     text: Annotated[SafeStr, Field(max_length=transfer.MAX_RESPONSE_CHARS)]
 
-
-def _ctx(request: Request) -> ServiceContext:
-    ctx: ServiceContext = request.app.state.ctx
-    return ctx
 
 
 async def _editor(request: Request) -> str:
@@ -82,36 +74,29 @@ def _int(value: str, what: str) -> int:
 
 
 async def _or_conflict(call: Awaitable[dict[str, Any] | None]) -> Response:
-    """The intent view (or {"ok": true}), or 409 with the other editor's version."""
-    try:
-        result = await call
-    except intents.IntentConflict as exc:
-        return JSONResponse({"error": exc.code, "message": exc.message, "current": exc.current},
-                            status_code=409)
+    """The intent view (or {"ok": true}); a conflict is 409 with the other editor's version
+    (`current`, from IntentConflict.details)."""
+    result = await call
     return JSONResponse(result if result is not None else {"ok": True})
 
 
-@handles_errors
 async def list_intents(request: Request) -> Response:
     await _editor(request)
-    return JSONResponse(await intents.list_intents(_ctx(request)))
+    return JSONResponse(await intents.list_intents(service_context(request)))
 
 
-@handles_errors
 async def create_intent(request: Request) -> Response:
     staff = await _editor(request)
     body = await read_model(request, NewIntent)
-    return JSONResponse(await intents.create_intent(_ctx(request), staff, body.name),
+    return JSONResponse(await intents.create_intent(service_context(request), staff, body.name),
                         status_code=201)
 
 
-@handles_errors
 async def get_intent(request: Request) -> Response:
     await _editor(request)
-    return JSONResponse(await intents.get_intent(_ctx(request), request.path_params["name"]))
+    return JSONResponse(await intents.get_intent(service_context(request), request.path_params["name"]))
 
 
-@handles_errors
 async def update_intent(request: Request) -> Response:
     staff = await _editor(request)
     body = await read_model(request, IntentUpdate, MAX_EDIT_BODY)
@@ -120,86 +105,72 @@ async def update_intent(request: Request) -> Response:
     responses: dict[str, list[dict[str, Any]]] | None = None if body.responses is None else {
         lang: [v.model_dump() for v in variants] for lang, variants in body.responses.items()}
     return await _or_conflict(intents.save_intent(
-        _ctx(request), staff, request.path_params["name"], body.revision, examples, responses))
+        service_context(request), staff, request.path_params["name"], body.revision, examples, responses))
 
 
-@handles_errors
 async def rename_intent(request: Request) -> Response:
     staff = await _editor(request)
     body = await read_model(request, Rename)
     return await _or_conflict(intents.rename_intent(
-        _ctx(request), staff, request.path_params["name"], body.revision, body.name))
+        service_context(request), staff, request.path_params["name"], body.revision, body.name))
 
 
-@handles_errors
 async def delete_intent(request: Request) -> Response:
     staff = await _editor(request)
     revision = _int(request.query_params.get("revision", ""), "revision")
     return await _or_conflict(intents.delete_intent(
-        _ctx(request), staff, request.path_params["name"], revision))
+        service_context(request), staff, request.path_params["name"], revision))
 
 
-@handles_errors
 async def history(request: Request) -> Response:
     await _editor(request)
     intent = request.query_params.get("intent") or None
     if intent is not None and intent != "*":
         intents.check_name(intent)
-    changes = await store.changes_for(_ctx(request), intent)
+    changes = await store.changes_for(service_context(request), intent)
     return JSONResponse({"items": [store.change_json(c) for c in changes]})
 
 
-@handles_errors
 async def validation(request: Request) -> Response:
     await _editor(request)
-    return JSONResponse(await report.report(_ctx(request)))
+    return JSONResponse(await report.report(service_context(request)))
 
 
-@handles_errors
 async def publish_draft(request: Request) -> Response:
     staff = await _editor(request)
     body = await read_model(request, PublishBody)
-    try:
-        result = await publish.publish(_ctx(request), staff, body.note)
-    except publish.PublishRefused as exc:
-        return JSONResponse({"error": exc.code, "message": exc.message, "report": exc.report},
-                            status_code=422)
-    return JSONResponse(result, status_code=201)
+    result = await publish.publish(service_context(request), staff, body.note)
+    return JSONResponse(result, status_code=201)  # refused: 422 with its `report`
 
 
-@handles_errors
 async def versions(request: Request) -> Response:
     await _editor(request)
-    return JSONResponse(await publish.versions(_ctx(request)))
+    return JSONResponse(await publish.versions(service_context(request)))
 
 
-@handles_errors
 async def rollback(request: Request) -> Response:
     staff = await _editor(request)
     body = await read_model(request, PublishBody)
     version = _int(request.path_params["version"], "version")
-    return JSONResponse(await publish.rollback(_ctx(request), staff, version, body.note),
+    return JSONResponse(await publish.rollback(service_context(request), staff, version, body.note),
                         status_code=201)
 
 
-@handles_errors
 async def version_to_draft(request: Request) -> Response:
     staff = await _editor(request)
-    await publish.load_into_draft(_ctx(request), staff,
+    await publish.load_into_draft(service_context(request), staff,
                                   _int(request.path_params["version"], "version"))
     return JSONResponse({"ok": True})
 
 
-@handles_errors
 async def export(request: Request) -> Response:
     await _editor(request)
     version = _int(request.path_params["version"], "version")
-    data = await transfer.export_zip_of(_ctx(request), version)
+    data = await transfer.export_zip_of(service_context(request), version)
     return Response(data, media_type="application/zip", headers={
         "content-disposition": f'attachment; filename="neuvo-bot-v{version}.zip"'})
 
 
-@handles_errors
 async def import_zip(request: Request) -> Response:
     staff = await _editor(request)
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/zip":
@@ -209,26 +180,18 @@ async def import_zip(request: Request) -> Response:
         body += chunk
         if len(body) > transfer.MAX_ZIP_BYTES:
             raise TooLarge(f"the zip is larger than {transfer.MAX_ZIP_BYTES // 1048576} MiB")
-    try:
-        result = await transfer.import_zip(_ctx(request), staff, body)
-    except transfer.ImportRefused as exc:
-        response = error_response(exc)
-        return JSONResponse({"error": exc.code, "message": exc.message,
-                             "problems": exc.problems}, status_code=response.status_code)
-    return JSONResponse(result)
+    return JSONResponse(await transfer.import_zip(service_context(request), staff, body))
 
 
-@handles_errors
 async def live_version(request: Request) -> Response:
     await _editor(request)
-    ctx = _ctx(request)
+    ctx = service_context(request)
     bot = live.live_bot(ctx)
     return JSONResponse({
         "published": await store.latest_version(ctx),
         "live_here": bot.version if bot is not None else None})
 
 
-@handles_errors
 async def plain_check(request: Request) -> Response:
     await _editor(request)
     body = await read_model(request, CheckBody)

@@ -7,19 +7,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from server.services.context import ServiceContext
 from server.services.errors import InvalidInput, TooLarge
 from server.services.stats import phone, service
-from server.web.http_staff import require
-from server.web.security import handles_errors
+from server.web.auth import require
+from server.web.runtime import service_context
 
 SUPERVISOR = "supervisor"
 CSV = "text/csv; charset=utf-8"
 
-
-def _ctx(request: Request) -> ServiceContext:
-    ctx: ServiceContext = request.app.state.ctx
-    return ctx
 
 
 def _params(request: Request) -> dict[str, str]:
@@ -34,55 +29,47 @@ def _attachment(name: str) -> dict[str, str]:
     return {"content-disposition": f'attachment; filename="{name}"'}
 
 
-@handles_errors
 async def stats_json(request: Request) -> Response:
     await require(request, SUPERVISOR)
     part = request.path_params.get("part")
-    return JSONResponse(await service.report(_ctx(request), _params(request), part))
+    return JSONResponse(await service.report(service_context(request), _params(request), part))
 
 
-@handles_errors
 async def definitions(request: Request) -> Response:
     await require(request, SUPERVISOR)
     return JSONResponse(service.definitions())
 
 
-@handles_errors
 async def table_csv(request: Request) -> Response:
     staff = await require(request, SUPERVISOR)
-    name, text = await service.export_table(_ctx(request), staff, request.path_params["table"],
+    name, text = await service.export_table(service_context(request), staff, request.path_params["table"],
                                             _params(request))
     return Response(text.encode("utf-8"), media_type=CSV, headers=_attachment(name))
 
 
-@handles_errors
 async def conversations_csv(request: Request) -> Response:
     staff = await require(request, SUPERVISOR)
-    name, body = await service.export_conversations(_ctx(request), staff, _params(request))
+    name, body = await service.export_conversations(service_context(request), staff, _params(request))
     return StreamingResponse((piece.encode("utf-8") async for piece in body), media_type=CSV,
                              headers=_attachment(name))
 
 
-@handles_errors
 async def cell(request: Request) -> Response:
     await require(request, SUPERVISOR)
-    return JSONResponse(await service.cell(_ctx(request), _params(request)))
+    return JSONResponse(await service.cell(service_context(request), _params(request)))
 
 
-@handles_errors
 async def conversation(request: Request) -> Response:
     staff = await require(request, SUPERVISOR)
-    return JSONResponse(await service.conversation(_ctx(request), staff,
+    return JSONResponse(await service.conversation(service_context(request), staff,
                                                    request.path_params["chat_id"]))
 
 
-@handles_errors
 async def calls_get(request: Request) -> Response:
     await require(request, SUPERVISOR)
-    return JSONResponse(await service.calls(_ctx(request), _params(request)))
+    return JSONResponse(await service.calls(service_context(request), _params(request)))
 
 
-@handles_errors
 async def calls_post(request: Request) -> Response:
     staff = await require(request, SUPERVISOR)
     kind = request.headers.get("content-type", "").split(";")[0].strip()
@@ -93,7 +80,7 @@ async def calls_post(request: Request) -> Response:
         body += chunk
         if len(body) > phone.MAX_BYTES:
             raise TooLarge(f"the file is larger than {phone.MAX_BYTES // 1024} KiB")
-    return JSONResponse(await service.upload_calls(_ctx(request), staff, body))
+    return JSONResponse(await service.upload_calls(service_context(request), staff, body))
 
 
 _S = "/api/v1/stats"

@@ -1,5 +1,6 @@
-"""Supervisor and admin HTTP API (docs/staff-api.md): overview, reassign, staff accounts,
-canned replies, service hours and announcement, audit log. Roles are checked per call."""
+"""Supervisor and admin HTTP API (docs/staff-api.md): overview, reassign, canned replies,
+service hours and announcement, audit log (staff accounts: http_accounts.py). Roles are
+checked per call."""
 
 from __future__ import annotations
 
@@ -11,51 +12,25 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.privacy import audit
-from server.protocol.checks import SafeStr, safe_param
-from server.services import accounts, canned, feedback, overview, queue, service_config, transfers
+from server.protocol.checks import SafeStr, Username, safe_param
+from server.services import canned, feedback, overview, service_config, transfers
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput
-from server.store.models import Staff
-from server.vocabulary import Lang, Role
-from server.web.http_staff import account_json, require
-from server.web.security import handles_errors, read_model
+from server.vocabulary import Lang
+from server.web.auth import require
+from server.web.runtime import service_context
+from server.web.security import StrictBody, read_model
 
 SUPERVISOR = "supervisor"
-Username = Annotated[SafeStr, Field(min_length=1, max_length=64)]
 LangCode = Lang
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class Reassign(Strict):
+class Reassign(StrictBody):
     to: Username
     note: Annotated[SafeStr, Field(max_length=4000)] | None = None
 
 
-class NewStaff(Strict):
-    username: Username
-    display_name: Annotated[SafeStr, Field(min_length=1, max_length=100)]
-    password: Annotated[str, Field(min_length=1, max_length=1024)]
-    roles: Annotated[list[Role], Field(min_length=1, max_length=4)]
-    capacity: Annotated[int, Field(ge=1, le=50)] = 3
-    languages: Annotated[list[LangCode], Field(min_length=1, max_length=3)] = ["fi"]
-
-
-class StaffChange(Strict):
-    display_name: Annotated[SafeStr, Field(min_length=1, max_length=100)] | None = None
-    roles: Annotated[list[Role], Field(min_length=1, max_length=4)] | None = None
-    capacity: Annotated[int, Field(ge=1, le=50)] | None = None
-    languages: Annotated[list[LangCode], Field(min_length=1, max_length=3)] | None = None
-    active: bool | None = None
-
-
-class NewPassword(Strict):
-    password: Annotated[str, Field(min_length=1, max_length=1024)]
-
-
-class CannedBody(Strict):
+class CannedBody(StrictBody):
     lang: LangCode
     title: Annotated[SafeStr, Field(min_length=1, max_length=canned.MAX_TITLE)]
     text: Annotated[SafeStr, Field(min_length=1, max_length=canned.MAX_TEXT)]
@@ -73,102 +48,43 @@ class HoursBody(BaseModel):
 Announcement = Annotated[SafeStr, Field(max_length=service_config.MAX_ANNOUNCEMENT)] | None
 
 
-class AnnouncementBody(Strict):
+class AnnouncementBody(StrictBody):
     fi: Announcement = None
     sv: Announcement = None
     en: Announcement = None
 
 
-def _ctx(request: Request) -> ServiceContext:
-    ctx: ServiceContext = request.app.state.ctx
-    return ctx
 
-
-@handles_errors
 async def get_overview(request: Request) -> Response:
     await require(request, SUPERVISOR)
-    return JSONResponse(await overview.overview(_ctx(request)))
+    return JSONResponse(await overview.overview(service_context(request)))
 
 
-@handles_errors
 async def feedback_list(request: Request) -> Response:
     await require(request, SUPERVISOR)
     raw = request.query_params.get("limit", str(feedback.DEFAULT_LIMIT))
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= feedback.MAX_LIMIT:
         raise InvalidInput(f"limit: a whole number from 1 to {feedback.MAX_LIMIT}")
-    return JSONResponse(await feedback.recent_feedback(_ctx(request), int(raw)))
+    return JSONResponse(await feedback.recent_feedback(service_context(request), int(raw)))
 
 
-@handles_errors
 async def reassign(request: Request) -> Response:
     supervisor = await require(request, SUPERVISOR)
     body = await read_model(request, Reassign)
-    await transfers.reassign(_ctx(request), supervisor, request.path_params["chat_id"], body.to,
+    await transfers.reassign(service_context(request), supervisor, request.path_params["chat_id"], body.to,
                              body.note)
     return JSONResponse({"ok": True})
 
 
-async def _staff_json(ctx: ServiceContext, staff: list[Staff]) -> list[dict[str, object]]:
-    present = await ctx.backends.presence.all()
-    counts = await queue.active_counts(ctx)
-    return [{**account_json(s), "active": s.active,
-             "status": present.get(s.id, "offline") if s.active else "offline",
-             "active_chats": counts.get(s.id, 0)} for s in staff]
-
-
-@handles_errors
-async def staff_list(request: Request) -> Response:
-    await require(request, SUPERVISOR)
-    ctx = _ctx(request)
-    return JSONResponse({"items": await _staff_json(ctx, await accounts.list_staff(ctx.db))})
-
-
-@handles_errors
-async def staff_create(request: Request) -> Response:
-    actor = await require(request, SUPERVISOR)
-    body = await read_model(request, NewStaff)
-    accounts.check_admin_rule(actor, list(body.roles))
-    ctx = _ctx(request)
-    staff = await accounts.add_staff(ctx.db, body.username, body.password, list(body.roles),
-                                     body.display_name, body.capacity, list(body.languages))
-    return JSONResponse((await _staff_json(ctx, [staff]))[0], status_code=201)
-
-
-@handles_errors
-async def staff_update(request: Request) -> Response:
-    actor = await require(request, SUPERVISOR)
-    body = await read_model(request, StaffChange)
-    ctx = _ctx(request)
-    staff = await accounts.update_staff(
-        ctx, actor, request.path_params["username"], display_name=body.display_name,
-        roles=list(body.roles) if body.roles is not None else None, capacity=body.capacity,
-        languages=list(body.languages) if body.languages is not None else None,
-        active=body.active)
-    if body.active is not None or body.capacity is not None:
-        await queue.publish_queue(ctx)  # staffing changed: estimates change
-    return JSONResponse((await _staff_json(ctx, [staff]))[0])
-
-
-@handles_errors
-async def staff_password(request: Request) -> Response:
-    actor = await require(request, SUPERVISOR)
-    body = await read_model(request, NewPassword)
-    await accounts.reset_password(_ctx(request), actor, request.path_params["username"],
-                                  body.password)
-    return JSONResponse({"ok": True})
-
-
-@handles_errors
 async def canned_all(request: Request) -> Response:
     await require(request, SUPERVISOR)
-    return JSONResponse({"items": [canned.as_json(i) for i in await canned.search(_ctx(request))]})
+    return JSONResponse({"items": [canned.as_json(i) for i in await canned.search(service_context(request))]})
 
 
-@handles_errors
 async def canned_create(request: Request) -> Response:
     actor = await require(request, SUPERVISOR)
     body = await read_model(request, CannedBody)
-    item = await canned.create(_ctx(request), body.lang, body.title, body.text, actor.id)
+    item = await canned.create(service_context(request), body.lang, body.title, body.text, actor.id)
     return JSONResponse(canned.as_json(item), status_code=201)
 
 
@@ -179,19 +95,17 @@ def _item_id(request: Request) -> int:
     return int(raw)
 
 
-@handles_errors
 async def canned_update(request: Request) -> Response:
     actor = await require(request, SUPERVISOR)
     body = await read_model(request, CannedBody)
-    item = await canned.update(_ctx(request), _item_id(request), body.lang, body.title,
+    item = await canned.update(service_context(request), _item_id(request), body.lang, body.title,
                                body.text, actor.id)
     return JSONResponse(canned.as_json(item))
 
 
-@handles_errors
 async def canned_delete(request: Request) -> Response:
     await require(request, SUPERVISOR)
-    await canned.delete(_ctx(request), _item_id(request))
+    await canned.delete(service_context(request), _item_id(request))
     return JSONResponse({"ok": True})
 
 
@@ -205,42 +119,37 @@ async def _service_json(ctx: ServiceContext) -> dict[str, Any]:
                              for lang in service_config.LANGS}}
 
 
-@handles_errors
 async def service_get(request: Request) -> Response:
     await require(request, SUPERVISOR)
-    return JSONResponse(await _service_json(_ctx(request)))
+    return JSONResponse(await _service_json(service_context(request)))
 
 
-@handles_errors
 async def hours_put(request: Request) -> Response:
     actor = await require(request, SUPERVISOR)
     body = await read_model(request, HoursBody)
-    ctx = _ctx(request)
+    ctx = service_context(request)
     await service_config.save_hours(ctx, body.model_dump(exclude_none=True), actor.id)
     return JSONResponse(await _service_json(ctx))
 
 
-@handles_errors
 async def hours_delete(request: Request) -> Response:
     actor = await require(request, SUPERVISOR)
-    ctx = _ctx(request)
+    ctx = service_context(request)
     await service_config.save_hours(ctx, None, actor.id)
     return JSONResponse(await _service_json(ctx))
 
 
-@handles_errors
 async def announcement_put(request: Request) -> Response:
     actor = await require(request, SUPERVISOR)
     body = await read_model(request, AnnouncementBody)
-    ctx = _ctx(request)
+    ctx = service_context(request)
     await service_config.save_announcement(ctx, body.model_dump(), actor.id)
     return JSONResponse(await _service_json(ctx))
 
 
-@handles_errors
 async def audit_log(request: Request) -> Response:
     await require(request, "admin")
-    ctx = _ctx(request)
+    ctx = service_context(request)
     params = request.query_params
     limit = _int_param(params.get("limit"), "limit", 100, 1, 500)
     before = _int_param(params.get("before_id"), "before_id", None, 1, 2**62)
@@ -265,10 +174,6 @@ routes = [
     Route(f"{_S}/overview", get_overview, methods=["GET"]),
     Route(f"{_S}/feedback", feedback_list, methods=["GET"]),
     Route(f"{_S}/chats/{{chat_id}}/reassign", reassign, methods=["POST"]),
-    Route(f"{_S}/staff", staff_list, methods=["GET"]),
-    Route(f"{_S}/staff", staff_create, methods=["POST"]),
-    Route(f"{_S}/staff/{{username}}", staff_update, methods=["PATCH"]),
-    Route(f"{_S}/staff/{{username}}/password", staff_password, methods=["POST"]),
     Route(f"{_S}/canned", canned_all, methods=["GET"]),
     Route(f"{_S}/canned", canned_create, methods=["POST"]),
     Route(f"{_S}/canned/{{item_id}}", canned_update, methods=["PUT"]),

@@ -18,7 +18,8 @@ from server.services import accounts
 from server.services.context import ServiceContext
 from server.services.errors import Unauthorized
 from server.vocabulary import LANGS
-from server.web.http_staff import COOKIE
+from server.web.auth import COOKIE
+from server.web.runtime import service_context
 
 CONSOLE = Path(__file__).resolve().parent.parent / "console"
 DEMO = CONSOLE / "demo.html"
@@ -73,7 +74,7 @@ def _forbidden_page(kind: str) -> HTMLResponse:
 
 
 async def _role_page(request: Request, file: str, kind: str, *roles: str) -> Response:
-    ctx: ServiceContext = request.app.state.ctx
+    ctx: ServiceContext = service_context(request)
     try:
         staff, _ = await accounts.session_staff(ctx, request.cookies.get(COOKIE))
     except Unauthorized:

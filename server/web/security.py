@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import unquote_plus, urlsplit
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from redis.exceptions import MaxConnectionsError
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse
@@ -30,6 +29,12 @@ PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 WIDGET_FRAME_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; "
                     "img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; "
                     "base-uri 'none'; form-action 'none'; frame-ancestors *")
+
+
+class StrictBody(BaseModel):
+    """A JSON request body: unknown fields and loosely typed values are refused (422)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 def csp_for(settings: Settings) -> tuple[str, str]:
@@ -68,7 +73,15 @@ def client_address(conn: HTTPConnection) -> str:
 
 def error_response(exc: ServiceError) -> JSONResponse:
     HTTP_ERRORS.labels(exc.code).inc()
-    return JSONResponse({"error": exc.code, "message": exc.message}, status_code=exc.http_status)
+    return JSONResponse({"error": exc.code, "message": exc.message, **exc.details()},
+                        status_code=exc.http_status)
+
+
+async def service_error(request: HTTPConnection, exc: Exception) -> JSONResponse:
+    """Starlette exception handler: a service's refusal is the client's error (4xx, or 503
+    `unavailable`), answered with the JSON body and never logged as a server fault."""
+    assert isinstance(exc, ServiceError)
+    return error_response(exc)
 
 
 async def read_model(request: Request, model: type[Model],
@@ -111,19 +124,6 @@ async def database_error(request: HTTPConnection, exc: Exception) -> JSONRespons
     log.error("database error on %s %s", method, request.url.path, exc_info=exc)
     return JSONResponse({"error": "unavailable", "message": "something went wrong; try again"},
                         status_code=500)
-
-
-def handles_errors(
-    endpoint: Callable[[Request], Awaitable[Any]],
-) -> Callable[[Request], Awaitable[Any]]:
-    async def wrapped(request: Request) -> Any:
-        try:
-            return await endpoint(request)
-        except ServiceError as exc:
-            return error_response(exc)
-
-    wrapped.__name__ = endpoint.__name__
-    return wrapped
 
 
 class RefuseControlCharacters:

@@ -29,6 +29,9 @@ class IntentConflict(Conflict):
         super().__init__(message)
         self.current = current
 
+    def details(self) -> dict[str, Any]:
+        return {"current": self.current}
+
 
 def check_name(name: str) -> None:
     if not NAME.match(name):

@@ -31,6 +31,9 @@ class PublishRefused(InvalidInput):
         super().__init__(message)
         self.report = report
 
+    def details(self) -> dict[str, Any]:
+        return {"report": self.report}
+
 
 async def publish(ctx: ServiceContext, staff: str, note: str) -> dict[str, Any]:
     async with ctx.db.read() as session:

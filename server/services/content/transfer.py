@@ -36,6 +36,9 @@ class ImportRefused(InvalidInput):
         super().__init__(message)
         self.problems = problems
 
+    def details(self) -> dict[str, Any]:
+        return {"problems": self.problems}
+
 
 def export_zip(content: bot_content.Content, version: int) -> bytes:
     """config.yml, domain.yml, data/nlu/*.yml, data/rules.yml (what `rasa train` reads)."""
