@@ -25,7 +25,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.helpers import PASSWORD, Resident, ServerProcess, base_env, create_staff, migrate
+from tests.clients import Resident
+from tests.processes import PASSWORD, ServerProcess, base_env, create_staff, migrate
 
 samples: list[tuple[float, float, float]] = []  # (sent at, ack latency, reply latency)
 

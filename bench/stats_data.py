@@ -28,7 +28,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.helpers import PASSWORD, ServerProcess, base_env, create_staff, migrate
+from tests.processes import PASSWORD, ServerProcess, base_env, create_staff, migrate
 
 PG_URL = os.environ.get("NEUVO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TOPICS = ["housing_advice", "income_support", "child_welfare", "substance_abuse",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import redis
 
-from tests.helpers import free_port
+from tests.processes import free_port
 
 
 class PrivateRedis:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.helpers import PASSWORD, ServerProcess, base_env, run_cli
+from tests.processes import PASSWORD, ServerProcess, base_env, run_cli
 
 
 def test_db_upgrade_staff_add_and_login(tmp_path: Path) -> None:

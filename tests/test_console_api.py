@@ -15,8 +15,9 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import Backend
-from tests.helpers import PASSWORD, Resident, ServerProcess, StaffClient, create_staff, unique
+from tests.backends import Backend
+from tests.clients import Resident, StaffClient, unique
+from tests.processes import PASSWORD, ServerProcess, create_staff
 
 
 class Api:

@@ -14,8 +14,9 @@ import httpx
 import pytest
 import websockets
 
-from tests.conftest import Backend
-from tests.helpers import Resident, msg_id, start_server
+from tests.backends import Backend
+from tests.clients import Resident, msg_id
+from tests.processes import start_server
 
 
 async def dropped_slow(base_url: str) -> float:

@@ -13,7 +13,8 @@ from typing import Any
 import httpx
 import websockets
 
-from tests.helpers import Resident, StaffClient, create_staff, start_server
+from tests.clients import Resident, StaffClient
+from tests.processes import create_staff, start_server
 
 
 async def close_code(client: Any, timeout: float = 10.0) -> int | None:

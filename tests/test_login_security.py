@@ -13,17 +13,9 @@ from typing import Any
 import asyncpg
 import httpx
 
-from tests.conftest import Backend, drop_postgres_db, fresh_postgres_db
-from tests.helpers import (
-    PASSWORD,
-    Resident,
-    ServerProcess,
-    base_env,
-    create_staff,
-    migrate,
-    start_server,
-    unique,
-)
+from tests.backends import Backend, drop_postgres_db, fresh_postgres_db
+from tests.clients import Resident, unique
+from tests.processes import PASSWORD, ServerProcess, base_env, create_staff, migrate, start_server
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -19,7 +19,7 @@ import server.store.models_content
 import server.store.models_stats  # registers the tables
 from server.config import to_async_url
 from server.store import migrate
-from tests.conftest import drop_postgres_db, fresh_postgres_db
+from tests.backends import drop_postgres_db, fresh_postgres_db
 
 
 def _compare(conn: Connection) -> list[Any]:

@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import Backend
-from tests.helpers import Resident, ServerProcess, StaffClient, create_staff, start_server, unique
+from tests.backends import server_pair
+from tests.clients import Resident, StaffClient, unique
+from tests.processes import ServerProcess, create_staff
 
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, ServerProcess]]:
-    backend = Backend("postgres-redis")
-    tmp: Path = tmp_path_factory.mktemp("pair")
-    try:
-        with backend.server(tmp / "a") as a, start_server(
-                tmp / "b", backend.env, db_url=backend.db_url) as b:
-            yield a, b
-    finally:
-        backend.close()
+    with server_pair(tmp_path_factory.mktemp("pair")) as servers:
+        yield servers
 
 
 async def test_resident_on_a_staff_on_b_full_chat_and_resume_elsewhere(pair) -> None:  # type: ignore[no-untyped-def]

@@ -13,16 +13,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tests.conftest import POSTGRES_URL, drop_postgres_db, fresh_postgres_db
-from tests.helpers import (
-    PASSWORD,
-    Resident,
-    ServerProcess,
-    create_staff,
-    free_port,
-    msg_id,
-    start_server,
-)
+from tests.backends import POSTGRES_URL, drop_postgres_db, fresh_postgres_db
+from tests.clients import Resident, msg_id
+from tests.processes import PASSWORD, ServerProcess, create_staff, free_port, start_server
 
 
 class TcpProxy:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.helpers import ROOT, ServerProcess, base_env
+from tests.processes import ROOT, ServerProcess, base_env
 
 
 def test_wheel_install_serves_widget_console_and_bot(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import redis
 
 from server.bus.factory import make_backends
 from server.bus.redis import RedisLocks, RedisRateLimiter
-from tests.conftest import fresh_redis_url
+from tests.backends import fresh_redis_url
 
 
 async def test_tiny_pool_under_concurrent_hits_still_counts_in_redis() -> None:

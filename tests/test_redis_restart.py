@@ -10,9 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import drop_postgres_db, fresh_postgres_db
-from tests.helpers import Resident, ServerProcess, StaffClient, create_staff, start_server
+from tests.backends import drop_postgres_db, fresh_postgres_db
+from tests.clients import Resident, StaffClient
 from tests.private_redis import PrivateRedis
+from tests.processes import ServerProcess, create_staff, start_server
 
 
 @pytest.fixture

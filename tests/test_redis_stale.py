@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 
 from server.bus.factory import make_backends
 from server.bus.redis_bus import RedisBus
-from tests.conftest import fresh_redis_url
+from tests.backends import fresh_redis_url
 
 
 def kill_normal_clients(url: str) -> None:

@@ -10,7 +10,8 @@ import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.helpers import Resident, ServerProcess, msg_id
+from tests.clients import Resident, msg_id
+from tests.processes import ServerProcess
 
 
 async def test_create_chat_returns_token_and_ws_url(server: ServerProcess) -> None:

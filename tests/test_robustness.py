@@ -12,8 +12,9 @@ import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import Backend
-from tests.helpers import PASSWORD, Resident, ServerProcess, create_staff, msg_id, unique
+from tests.backends import Backend
+from tests.clients import Resident, msg_id, unique
+from tests.processes import PASSWORD, ServerProcess, create_staff
 
 
 def server_errors(server: ServerProcess) -> list[str]:

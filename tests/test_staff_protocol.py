@@ -10,15 +10,8 @@ import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.helpers import (
-    PASSWORD,
-    Resident,
-    ServerProcess,
-    StaffClient,
-    create_staff,
-    run_cli,
-    unique,
-)
+from tests.clients import Resident, StaffClient, unique
+from tests.processes import PASSWORD, ServerProcess, create_staff, run_cli
 
 
 async def queued_resident(server: ServerProcess, lang: str = "fi") -> Resident:

@@ -2,30 +2,13 @@
 // reconnect with exponential backoff and jitter, resume from the last seq, keepalive.
 // It knows nothing about the page; the app gives it callbacks.
 
-const PING_EVERY_MS = 25_000;
-const DEAD_AFTER_MS = 60_000; // no frame at all for this long: the socket is dead
+import {
+  backoffDelay, keepaliveAction, newMessageId, PING_EVERY_MS, socketUrl,
+} from "./reconnect.js";
+
 const HELLO_TIMEOUT_MS = 15_000;
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 30_000;
 const RETRY_LATER_MS = 3_000; // after rate_limited / unavailable
 const FINAL_ERRORS = new Set(["too_large", "conflict", "chat_closed", "invalid_frame", "forbidden"]);
-
-export function newMessageId() {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-export function backoffDelay(attempt, random = Math.random) {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
-  return Math.round(ceiling / 2 + random() * (ceiling / 2)); // "equal jitter"
-}
-
-export function socketUrl(wsUrl, base = location.href) {
-  const url = new URL(wsUrl, base);
-  if (url.protocol === "http:") url.protocol = "ws:";
-  if (url.protocol === "https:") url.protocol = "wss:";
-  return url.href;
-}
 
 export class ResidentClient {
   // chat: the stored chat object (mutated: outbox); cb: {frame, status, acked, failed, expired, changed}
@@ -107,9 +90,9 @@ export class ResidentClient {
 
   keepalive() {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
-    const quiet = Date.now() - this.lastFrameAt;
-    if (quiet > DEAD_AFTER_MS) this.ws.close(4000);
-    else if (quiet >= PING_EVERY_MS) this.raw({ type: "ping" });
+    const action = keepaliveAction(this.lastFrameAt);
+    if (action === "close") this.ws.close(4000);
+    else if (action === "ping") this.raw({ type: "ping" });
   }
 
   raw(frame) {

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.helpers import ROOT, ServerProcess, base_env, create_staff, free_port, migrate
+from tests.processes import ROOT, ServerProcess, base_env, create_staff, free_port, migrate
 
 PG_URL = os.environ.get("NEUVO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("NEUVO_BENCH_REDIS_URL") or (

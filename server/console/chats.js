@@ -3,7 +3,7 @@
 // client_msg_id and stay pending until message.ack; read marks and typing go both ways.
 
 import { $, announce } from "./dom.js";
-import { newMessageId } from "./ids.js";
+import { newMessageId } from "/widget/reconnect.js";
 import { onLangChange, t, topicLabel } from "./i18n.js";
 import { ChatView } from "./chatview.js";
 import { ChatNumbers } from "./numbers.js";

@@ -1,15 +1,9 @@
 // The staff socket (/ws/v1/staff): reconnect with capped exponential backoff and jitter,
 // keepalive pings, and the end of the session (close 4401) or a refused role (4403).
 
-const PING_EVERY_MS = 25_000;
-const DEAD_AFTER_MS = 60_000;
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 15_000;
+import { backoffDelay, keepaliveAction } from "/widget/reconnect.js";
 
-export function backoffDelay(attempt, random = Math.random) {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
+const BACKOFF_CAP_MS = 15_000;
 
 export class StaffSocket {
   // cb: {frame(frame), status("connecting"|"online"|"reconnecting"|"offline"), ended(code),
@@ -88,7 +82,7 @@ export class StaffSocket {
       return;
     }
     this.cb.status(navigator.onLine === false ? "offline" : "reconnecting");
-    this.timers.retry = setTimeout(() => this.retry(), backoffDelay(this.attempt++));
+    this.timers.retry = setTimeout(() => this.retry(), backoffDelay(this.attempt++, Math.random, BACKOFF_CAP_MS));
   }
 
   async retry() {
@@ -115,9 +109,9 @@ export class StaffSocket {
 
   keepalive() {
     if (!this.open) return;
-    const quiet = Date.now() - this.lastFrameAt;
-    if (quiet > DEAD_AFTER_MS) this.ws.close(4000);
-    else if (quiet >= PING_EVERY_MS) this.send({ type: "ping" });
+    const action = keepaliveAction(this.lastFrameAt);
+    if (action === "close") this.ws.close(4000);
+    else if (action === "ping") this.send({ type: "ping" });
   }
 
   send(frame) {

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.helpers import Resident, ServerProcess, msg_id, start_server
+from tests.clients import Resident, msg_id
+from tests.processes import ServerProcess, start_server
 
 pytestmark = pytest.mark.timeout(120)
 EMBEDDED = {"NEUVO_BOT": "embedded"}

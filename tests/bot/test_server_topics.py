@@ -13,7 +13,8 @@ import httpx
 import pytest
 
 from tests.bot.test_server_bot import EMBEDDED, _closed_around_today, _turn
-from tests.helpers import PASSWORD, Resident, ServerProcess, StaffClient, create_staff, start_server, unique
+from tests.clients import Resident, StaffClient, unique
+from tests.processes import PASSWORD, ServerProcess, create_staff, start_server
 
 pytestmark = pytest.mark.timeout(120)
 

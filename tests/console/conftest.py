@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from playwright.async_api import Browser
 
-from tests.helpers import ServerProcess, launch_chromium, start_server
+from tests.browser import launch_chromium
+from tests.processes import ServerProcess, start_server
 
 
 @pytest.fixture(scope="module")

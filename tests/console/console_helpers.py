@@ -9,7 +9,8 @@ from typing import Any
 
 from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, expect
 
-from tests.helpers import PASSWORD, Resident, ServerProcess
+from tests.clients import Resident
+from tests.processes import PASSWORD, ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "server" / "console" / "screenshots"

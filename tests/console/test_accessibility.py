@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from tests.clients import Resident, StaffClient, unique
 from tests.console.console_helpers import (
     DESKTOP,
     TABLET_LANDSCAPE,
@@ -23,7 +24,7 @@ from tests.console.console_helpers import (
     queue_item,
     screenshot,
 )
-from tests.helpers import Resident, ServerProcess, StaffClient, create_staff, start_server, unique
+from tests.processes import ServerProcess, create_staff, start_server
 from tests.widget.widget_helpers import axe_check
 
 TEXTS = {

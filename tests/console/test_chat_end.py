@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from playwright.async_api import Browser, expect
 
+from tests.clients import unique
 from tests.console.console_helpers import (
     RECORD_SOCKET,
     active_panel,
@@ -17,7 +18,7 @@ from tests.console.console_helpers import (
     queued_resident,
     round_trip,
 )
-from tests.helpers import ServerProcess, create_staff, unique
+from tests.processes import ServerProcess, create_staff
 
 LAST_IN_VIEW = """() => {
   const panel = document.querySelector("#panels section.chat:not([hidden])");

@@ -8,6 +8,7 @@ import sqlite3
 
 from playwright.async_api import Browser, expect
 
+from tests.clients import unique
 from tests.console.console_helpers import (
     active_panel,
     login,
@@ -16,7 +17,7 @@ from tests.console.console_helpers import (
     queue_item,
     queued_resident,
 )
-from tests.helpers import ServerProcess, create_staff, unique
+from tests.processes import ServerProcess, create_staff
 
 
 async def test_take_reply_and_close_with_tags(browser: Browser, server: ServerProcess) -> None:

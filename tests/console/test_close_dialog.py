@@ -9,6 +9,7 @@ import sqlite3
 from playwright.async_api import Browser, expect
 
 from bot.catalogue import CONVERSATION_INTENTS, TAG_TOPICS
+from tests.clients import unique
 from tests.console.console_helpers import (
     active_panel,
     login,
@@ -17,7 +18,7 @@ from tests.console.console_helpers import (
     queue_item,
     queued_resident,
 )
-from tests.helpers import ServerProcess, create_staff, unique
+from tests.processes import ServerProcess, create_staff
 
 
 def test_server_tag_topics_leave_conversational_intents_out() -> None:

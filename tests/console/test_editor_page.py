@@ -12,8 +12,9 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from tests.clients import unique
 from tests.console.console_helpers import DESKTOP, TABLET_PORTRAIT, new_console, no_js_errors, screenshot
-from tests.helpers import PASSWORD, ServerProcess, create_staff, start_server, unique
+from tests.processes import PASSWORD, ServerProcess, create_staff, start_server
 from tests.widget.widget_helpers import axe_check
 
 pytestmark = pytest.mark.timeout(400)

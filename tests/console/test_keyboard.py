@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from playwright.async_api import Browser, expect
 
+from tests.clients import unique
 from tests.console.console_helpers import active_panel, new_console, no_js_errors, queued_resident
-from tests.helpers import PASSWORD, ServerProcess, create_staff, unique
+from tests.processes import PASSWORD, ServerProcess, create_staff
 
 
 async def test_take_and_reply_with_the_keyboard_only(browser: Browser,

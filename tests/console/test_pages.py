@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 from playwright.async_api import Browser, expect
 
+from tests.clients import unique
 from tests.console.console_helpers import (
     active_panel,
     login,
@@ -17,7 +18,7 @@ from tests.console.console_helpers import (
     queue_item,
     queued_resident,
 )
-from tests.helpers import ServerProcess, create_staff, run_cli, start_server, unique
+from tests.processes import ServerProcess, create_staff, run_cli, start_server
 
 
 def _login_cookie(server: ServerProcess, username: str) -> httpx.Cookies:

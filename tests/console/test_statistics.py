@@ -15,8 +15,9 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from server.store.models_stats import StatsMessage
+from tests.clients import unique
 from tests.console.console_helpers import login, new_console, no_js_errors, screenshot
-from tests.helpers import PASSWORD, ServerProcess, create_staff, start_server, unique
+from tests.processes import PASSWORD, ServerProcess, create_staff, start_server
 from tests.stats.builder import insert, recent, rows, service_context
 from tests.widget.widget_helpers import axe_check
 

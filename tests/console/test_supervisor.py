@@ -7,6 +7,7 @@ from __future__ import annotations
 import httpx
 from playwright.async_api import Browser, expect
 
+from tests.clients import Resident, StaffClient, unique
 from tests.console.console_helpers import (
     active_panel,
     login,
@@ -14,7 +15,7 @@ from tests.console.console_helpers import (
     no_js_errors,
     queued_resident,
 )
-from tests.helpers import Resident, ServerProcess, StaffClient, create_staff, unique
+from tests.processes import ServerProcess, create_staff
 
 
 async def test_overview_and_reassign(browser: Browser, server: ServerProcess) -> None:

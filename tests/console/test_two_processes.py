@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, expect
 
-from tests.conftest import Backend
+from tests.backends import server_pair
+from tests.clients import unique
 from tests.console.console_helpers import (
     active_panel,
     login,
@@ -21,19 +21,13 @@ from tests.console.console_helpers import (
     queue_item,
     queued_resident,
 )
-from tests.helpers import ServerProcess, create_staff, start_server, unique
+from tests.processes import ServerProcess, create_staff
 
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, ServerProcess]]:
-    backend = Backend("postgres-redis")
-    tmp: Path = tmp_path_factory.mktemp("console-pair")
-    try:
-        with backend.server(tmp / "a") as a, start_server(
-                tmp / "b", backend.env, db_url=backend.db_url) as b:
-            yield a, b
-    finally:
-        backend.close()
+    with server_pair(tmp_path_factory.mktemp("console-pair")) as servers:
+        yield servers
 
 
 async def test_take_reply_consult_transfer_across_processes_and_close(

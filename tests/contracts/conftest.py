@@ -5,7 +5,7 @@ cannot drift apart without a test saying so."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -14,19 +14,9 @@ from redis.asyncio import Redis
 
 from server.bus.base import Bus, Locks, Presence, RateLimiter
 from server.bus.factory import Backends, make_backends
-from tests.conftest import fresh_redis_url
+from tests.backends import fresh_redis_url
 
 KINDS = ["memory", "redis"]
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 3.0,
-                     step: float = 0.02) -> None:
-    """Poll `check` until it holds (a known state), failing after `timeout` seconds."""
-    async with asyncio.timeout(timeout):
-        while True:
-            if await check():
-                return
-            await asyncio.sleep(step)
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.contracts.conftest import Kit, eventually
+from tests.contracts.conftest import Kit
+from tests.waiting import eventually
 
 
 async def absent(kit: Kit, staff_id: str) -> bool:

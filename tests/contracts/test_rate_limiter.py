@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from tests.contracts.conftest import Kit, eventually
+from tests.contracts.conftest import Kit
+from tests.waiting import eventually
 
 
 async def away_from_window_end(window_s: int, margin_s: float = 1.0) -> None:

@@ -14,8 +14,9 @@ import redis
 from server.bus.factory import make_backends
 from server.bus.redis import PoolExhausted, RedisLocks, RedisPresence, RedisRateLimiter
 from server.bus.redis_bus import RedisBus
-from tests.contracts.conftest import Kit, Received, eventually, hold, wait_subscribers
+from tests.contracts.conftest import Kit, Received, hold, wait_subscribers
 from tests.private_redis import PrivateRedis
+from tests.waiting import eventually
 
 redis_only = pytest.mark.parametrize("kit", ["redis"], indirect=True)
 

@@ -13,7 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.helpers import ROOT, free_port
+from tests.processes import ROOT, free_port
 
 NGINX_CONF = ROOT / "deploy" / "nginx" / "neuvo.conf"
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from server.config import Settings
-from tests.helpers import ROOT
+from tests.processes import ROOT
 
 DEPLOY = ROOT / "deploy"
 DOCKERFILES = ["Dockerfile", "rasa.Dockerfile", "rasa-actions.Dockerfile"]

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from server.config import Settings
-from tests.helpers import ROOT
+from tests.processes import ROOT
 
 K8S = ROOT / "deploy" / "k8s"
 MANIFESTS = sorted(p for p in K8S.glob("*.yaml") if p.name != "kustomization.yaml")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.deploy.proxy import NGINX_CONF, check_config, make_certificate, render
-from tests.helpers import free_port
+from tests.processes import free_port
 
 
 def test_nginx_accepts_the_proxy_config(tmp_path: Path) -> None:

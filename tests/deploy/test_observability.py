@@ -4,7 +4,6 @@ the logs of a chat full of planted personal data hold none of it (nor tokens or 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from collections.abc import Iterator
@@ -15,8 +14,10 @@ import websockets
 import yaml
 from websockets.exceptions import InvalidStatus
 
-from tests.conftest import Backend
-from tests.helpers import ROOT, Resident, ServerProcess, StaffClient, create_staff
+from tests.backends import Backend
+from tests.clients import Resident, StaffClient
+from tests.processes import ROOT, ServerProcess, create_staff
+from tests.waiting import eventually
 
 DEPLOY = ROOT / "deploy"
 PLANTED = {
@@ -116,12 +117,14 @@ def log_entries(server: ServerProcess) -> list[dict[str, str]]:
 
 async def logged(server: ServerProcess, message: str) -> dict[str, str]:
     """The first log entry with this message, waiting until the server has written it."""
-    async with asyncio.timeout(10):
-        while True:
-            found = [e for e in log_entries(server) if e["message"].startswith(message)]
-            if found:
-                return found[0]
-            await asyncio.sleep(0.05)
+    found: list[dict[str, str]] = []
+
+    async def written() -> bool:
+        found[:] = [e for e in log_entries(server) if e["message"].startswith(message)]
+        return bool(found)
+
+    await eventually(written, timeout=10, step=0.05)
+    return found[0]
 
 
 async def test_request_ids_come_from_the_proxy_or_are_made(server: ServerProcess) -> None:

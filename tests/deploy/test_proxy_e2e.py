@@ -22,11 +22,12 @@ import pytest
 import websockets
 from websockets.exceptions import InvalidStatus
 
-from tests.conftest import drop_postgres_db, fresh_postgres_db
+from tests.backends import drop_postgres_db, fresh_postgres_db
 from tests.deploy.clients import ProxyResident, ProxyStaff, login
 from tests.deploy.proxy import Nginx, client_context
-from tests.helpers import PASSWORD, ServerProcess, base_env, create_staff, migrate
 from tests.private_redis import PrivateRedis
+from tests.processes import PASSWORD, ServerProcess, base_env, create_staff, migrate
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.timeout(180)
 HEADER_TIMEOUT_S = 10  # client_header_timeout in deploy/nginx/neuvo.conf
@@ -120,13 +121,14 @@ async def test_one_request_id_in_the_proxy_log_and_the_server_log(topology: Topo
         return [json.loads(line) for server in topology.servers if server.log_path
                 for line in server.log_path.read_text().splitlines() if line.startswith("{")]
 
-    async with asyncio.timeout(10):
-        while True:
-            found = [e for e in server_entries()
-                     if e["message"] == "staff socket refused: no valid session"]
-            if found:
-                break
-            await asyncio.sleep(0.05)
+    found: list[dict[str, str]] = []
+
+    async def written() -> bool:
+        found[:] = [e for e in server_entries()
+                    if e["message"] == "staff socket refused: no valid session"]
+        return bool(found)
+
+    await eventually(written, timeout=10, step=0.05)
     access = (nginx.directory / "access.log").read_text().splitlines()
     assert [line for line in access if line.endswith(" " + request_id) and "/healthz" in line]
     refused_line = next(line for line in access if "/ws/v1/staff 403" in line)

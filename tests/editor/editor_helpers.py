@@ -10,7 +10,8 @@ from typing import Any
 
 import httpx
 
-from tests.helpers import PASSWORD, Resident, ServerProcess
+from tests.clients import Resident
+from tests.processes import PASSWORD, ServerProcess
 
 EMBEDDED = {"NEUVO_BOT": "embedded"}
 # Publishing trains the new content (seconds; more on a busy machine).

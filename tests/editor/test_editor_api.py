@@ -11,8 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.clients import unique
 from tests.editor.editor_helpers import EMBEDDED, Api, api, bot_answer, wait_live
-from tests.helpers import ServerProcess, create_staff, start_server, unique
+from tests.processes import ServerProcess, create_staff, start_server
 
 pytestmark = pytest.mark.timeout(300)
 

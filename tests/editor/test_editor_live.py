@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Backend
+from tests.backends import Backend
+from tests.clients import Resident, unique
 from tests.editor.editor_helpers import EMBEDDED, api, bot_answer, wait_live
 from tests.editor.test_editor_api import _save_library
-from tests.helpers import Resident, ServerProcess, create_staff, unique
+from tests.processes import ServerProcess, create_staff
 
 pytestmark = pytest.mark.timeout(420)
 QUESTION = "milloin kirjasto on auki"

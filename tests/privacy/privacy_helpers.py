@@ -14,8 +14,8 @@ from server.config import Settings, to_async_url
 from server.privacy.commands import offline_context
 from server.services.context import ServiceContext
 from server.store import migrate
-from tests.conftest import drop_postgres_db, fresh_postgres_db, fresh_redis_url
-from tests.helpers import base_env
+from tests.backends import drop_postgres_db, fresh_postgres_db, fresh_redis_url
+from tests.processes import base_env
 
 KINDS = ["sqlite", "postgres-redis"]
 

@@ -22,8 +22,8 @@ from server.privacy import audit_chain, commands
 from server.privacy.audit import STATISTICS_EXPORTED, audit, prune
 from server.store import migrate
 from server.store.models import AuditEntry
-from tests.helpers import run_cli
 from tests.privacy.privacy_helpers import KINDS, Clock, cli_env, context, database
+from tests.processes import run_cli
 
 
 @pytest.fixture(params=KINDS)

@@ -20,8 +20,8 @@ from server.services.context import ServiceContext
 from server.services.messages import post_message
 from server.store.models import Message, Staff
 from server.store.models_stats import ChatStats, StatsMessage
-from tests.helpers import PASSWORD
 from tests.privacy.privacy_helpers import KINDS, Clock, context, database, settle
+from tests.processes import PASSWORD
 
 
 @pytest.fixture(params=KINDS)

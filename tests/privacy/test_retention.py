@@ -24,8 +24,8 @@ from server.services.errors import Unauthorized
 from server.services.messages import post_message
 from server.store.models import Chat, ConsultReply, ConsultThread, Feedback, InternalNote, Message
 from server.store.models_stats import ChatStats
-from tests.helpers import PASSWORD, run_cli
 from tests.privacy.privacy_helpers import KINDS, Clock, cli_env, context, database
+from tests.processes import PASSWORD, run_cli
 
 DAY = timedelta(days=1)
 

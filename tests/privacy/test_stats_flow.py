@@ -23,9 +23,10 @@ from server.config import Settings
 from server.privacy import chat_stats, retention
 from server.store.models import Message, utcnow
 from server.store.models_stats import ChatStats, StatsMessage
-from tests.conftest import Backend
-from tests.helpers import Resident, ServerProcess, StaffClient, create_staff, unique
+from tests.backends import Backend, server_pair
+from tests.clients import Resident, StaffClient, unique
 from tests.privacy.privacy_helpers import Clock, context
+from tests.processes import ServerProcess, create_staff
 
 PLANTED = ["010190-123M", "040 765 4321", "matti.virtanen@example.com", "FI21 1234 5600 0007 85",
            "Koulukatu 5 B 12", "Virtaselle", "Virtanen", "Matti", "ABC-123"]
@@ -136,14 +137,8 @@ async def test_purged_chat_token_is_refused_on_resume(server: ServerProcess) -> 
 
 @pytest.fixture(scope="module")
 def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ServerProcess]]:
-    chosen = Backend("postgres-redis")
-    tmp = tmp_path_factory.mktemp("two")
-    try:
-        with chosen.server(tmp, NEUVO_STATS_SWEEP_S="1") as one, \
-                chosen.server(tmp, NEUVO_STATS_SWEEP_S="1") as two:
-            yield [one, two]
-    finally:
-        chosen.close()
+    with server_pair(tmp_path_factory.mktemp("two"), NEUVO_STATS_SWEEP_S="1") as (one, two):
+        yield [one, two]
 
 
 @pytest.mark.timeout(300)  # two server processes start first; slow on a busy machine

@@ -24,7 +24,7 @@ from server.store import migrate
 from server.store.db import Database
 from server.store.models import Chat, Staff
 from server.web.tasks import TaskRegistry
-from tests.conftest import drop_postgres_db, fresh_postgres_db
+from tests.backends import drop_postgres_db, fresh_postgres_db
 from tests.recording_bus import RecordingBus
 
 DATABASES = ["sqlite", "postgres"]

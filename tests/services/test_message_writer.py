@@ -26,9 +26,9 @@ from server.services.messages import messages_after, post_message
 from server.services.posting import post_staff_message
 from server.store.db import Database
 from server.store.models import Chat
-from tests.contracts.conftest import eventually
 from tests.recording_bus import RecordingBus
 from tests.services.conftest import Services
+from tests.waiting import eventually
 
 
 def count_transactions(db: Database) -> list[int]:

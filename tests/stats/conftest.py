@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from server.services.context import ServiceContext
-from tests.conftest import drop_postgres_db, fresh_postgres_db
+from tests.backends import drop_postgres_db, fresh_postgres_db
 from tests.stats.builder import service_context
 
 DBS = ["sqlite", "postgres"]

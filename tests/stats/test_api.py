@@ -15,7 +15,8 @@ import httpx
 import pytest
 
 from server.store.models_stats import StatsMessage
-from tests.helpers import PASSWORD, ServerProcess, create_staff, unique
+from tests.clients import unique
+from tests.processes import PASSWORD, ServerProcess, create_staff
 from tests.stats.builder import NOV, SCRIPTED, insert, rows, service_context
 
 WEEK = {"from": "2026-11-09", "to": "2026-11-15"}

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page
 
-from tests.helpers import ServerProcess, launch_chromium, start_server
+from tests.browser import launch_chromium
+from tests.processes import ServerProcess, start_server
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Frame, Page, expect
 
-from tests.helpers import ServerProcess, StaffClient, create_staff, start_server
+from tests.clients import StaffClient
+from tests.processes import ServerProcess, create_staff, start_server
 from tests.widget.widget_helpers import (
     axe_check,
     launcher,

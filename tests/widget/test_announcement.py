@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import httpx
 from playwright.async_api import Page, expect
 
-from tests.helpers import PASSWORD, ServerProcess, create_staff, unique
+from tests.clients import unique
+from tests.processes import PASSWORD, ServerProcess, create_staff
 from tests.widget.widget_helpers import axe_check, open_chat, open_host_page
 
 

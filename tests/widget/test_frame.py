@@ -7,7 +7,7 @@ import json
 
 from playwright.async_api import Page, expect
 
-from tests.helpers import ServerProcess
+from tests.processes import ServerProcess
 from tests.widget.widget_helpers import messages, send, start_chat, store_kind, stored_chat
 
 
@@ -67,19 +67,21 @@ async def test_service_status_from_the_real_server(page: Page, server: ServerPro
 async def test_pure_functions(page: Page, server: ServerProcess) -> None:
     await open_standalone(page, server)
     result = await page.evaluate("""async () => {
-        const client = await import('./client.js');
+        const client = await import('./reconnect.js');
         const render = await import('./render.js');
         const theme = await import('./theme.js');
         const delays = [0, 1, 5, 20].map((n) => [client.backoffDelay(n, () => 0),
                                                   client.backoffDelay(n, () => 1)]);
         const ids = new Set(Array.from({length: 100}, () => client.newMessageId()));
+        const consoleCap = client.backoffDelay(20, () => 1, 15000);
+        const keepalive = [10000, 25000, 60001].map((now) => client.keepaliveAction(0, now));
         const colours = ['#ffd700', '#ffffff', '#005eb8', '#7fbfff'].map((c) => theme.themeFor(c));
         const ratios = colours.map((t) => [
             theme.contrast(...[t['--accent'], t['--on-accent']].map(hex)),
             theme.contrast(...[t['--accent-strong'], '#ffffff'].map(hex))]);
         function hex(h) { return [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)); }
         return {
-            delays, unique: ids.size, idShape: /^[0-9a-f]{32}$/.test([...ids][0]),
+            delays, consoleCap, keepalive, unique: ids.size, idShape: /^[0-9a-f]{32}$/.test([...ids][0]),
             urls: ['https://a.fi/x', 'http://b.fi', 'javascript:alert(1)', 'data:text/html,x',
                    'ftp://c.fi'].map(render.safeHttpUrl),
             ws: [client.socketUrl('http://h:1/ws/v1/resident'),
@@ -90,6 +92,8 @@ async def test_pure_functions(page: Page, server: ServerProcess) -> None:
     }""")
     # Equal jitter: between half and all of min(30 s, 0.5 s * 2^n).
     assert result["delays"] == [[250, 500], [500, 1000], [8000, 16000], [15000, 30000]]
+    assert result["consoleCap"] == 15000  # the console caps at 15 s
+    assert result["keepalive"] == [None, "ping", "close"]
     assert result["unique"] == 100 and result["idShape"]
     assert result["urls"] == ["https://a.fi/x", "http://b.fi/", None, None, None]
     assert result["ws"] == ["ws://h:1/ws/v1/resident", "wss://h/ws/v1/resident",

@@ -7,7 +7,8 @@ from typing import Any
 
 from playwright.async_api import Frame, Page, expect
 
-from tests.helpers import ServerProcess, StaffClient, create_staff
+from tests.clients import StaffClient
+from tests.processes import ServerProcess, create_staff
 from tests.widget.widget_helpers import (
     chat_frame,
     launcher,

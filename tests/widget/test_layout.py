@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, Frame, Page, ViewportSize, expect
 
-from tests.helpers import ServerProcess
+from tests.processes import ServerProcess
 from tests.widget.widget_helpers import (
     axe_check,
     messages,

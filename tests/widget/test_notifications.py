@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from playwright.async_api import Page, expect
 
-from tests.helpers import ServerProcess, StaffClient, create_staff
+from tests.clients import StaffClient
+from tests.processes import ServerProcess, create_staff
 from tests.widget.widget_helpers import (
     launcher,
     messages,

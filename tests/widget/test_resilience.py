@@ -9,7 +9,8 @@ from typing import Any
 
 from playwright.async_api import Page, expect
 
-from tests.helpers import Resident, ServerProcess, StaffClient, create_staff
+from tests.clients import Resident, StaffClient
+from tests.processes import ServerProcess, create_staff
 from tests.widget.widget_helpers import (
     messages,
     open_chat,

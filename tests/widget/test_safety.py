@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 from playwright.async_api import Page, expect
 
-from tests.helpers import ServerProcess, StaffClient, create_staff
+from tests.clients import StaffClient
+from tests.processes import ServerProcess, create_staff
 from tests.widget.widget_helpers import (
     messages,
     open_chat,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.async_api import Page, expect
 
-from tests.helpers import ServerProcess
+from tests.processes import ServerProcess
 from tests.widget.widget_helpers import messages, open_chat, open_host_page, send, start_chat
 
 ENDED = {"fi": "Keskustelu päättyi.", "sv": "Chatten har avslutats.", "en": "The chat has ended."}

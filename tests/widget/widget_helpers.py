@@ -11,7 +11,7 @@ from typing import Any
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import FloatRect, Frame, Page, expect
 
-from tests.helpers import ServerProcess
+from tests.processes import ServerProcess
 
 # The county page is served by Playwright's router on its own origin. It must be a loopback
 # name too: Chromium blocks a public page from loading scripts from 127.0.0.1 (Private
