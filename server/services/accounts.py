@@ -164,7 +164,7 @@ async def logout(ctx: ServiceContext, token: str) -> None:
 
 
 def has_role(staff: Staff, *roles: str) -> bool:
-    return has_role_list(staff.roles.split(","), *roles)
+    return has_role_list(staff.role_list, *roles)
 
 
 async def get_by_username(db: Database, username: str) -> Staff:
@@ -182,8 +182,8 @@ async def list_staff(db: Database) -> list[Staff]:
 
 
 async def set_display_name(db: Database, staff: Staff, display_name: str) -> Staff:
-    validate_account(staff.username, None, staff.roles.split(","), display_name, staff.capacity,
-                     staff.languages.split(","))
+    validate_account(staff.username, None, staff.role_list, display_name, staff.capacity,
+                     staff.language_list)
     async with db.write() as session:
         await session.execute(update(Staff).where(col(Staff.id) == staff.id).values(
             display_name=display_name.strip()))
@@ -197,14 +197,14 @@ async def update_staff(ctx: ServiceContext, actor: Staff, username: str, *,
     """A supervisor changes an account. Only admins touch the admin role; nobody deactivates
     or demotes themselves out of the console."""
     staff = await get_by_username(ctx.db, username)
-    new_roles = roles if roles is not None else staff.roles.split(",")
+    new_roles = roles if roles is not None else staff.role_list
     check_admin_rule(actor, new_roles, staff)
     if staff.id == actor.id and (active is False or not has_role_list(new_roles, "supervisor")):
         raise Conflict("you cannot deactivate yourself or remove your own supervisor role")
     name = (display_name if display_name is not None else staff.display_name).strip()
     roles_list = list(dict.fromkeys(new_roles))
     new_capacity = capacity if capacity is not None else staff.capacity
-    langs = list(dict.fromkeys(languages if languages is not None else staff.languages.split(",")))
+    langs = list(dict.fromkeys(languages if languages is not None else staff.language_list))
     validate_account(staff.username, None, roles_list, name, new_capacity, langs)
     values: dict[str, object] = {"display_name": name, "roles": ",".join(roles_list),
                                  "capacity": new_capacity, "languages": ",".join(langs)}
@@ -252,7 +252,7 @@ def check_admin_rule(actor: Staff, roles: list[str], target: Staff | None = None
 
 
 def _is_admin(staff: Staff) -> bool:
-    return "admin" in staff.roles.split(",")
+    return "admin" in staff.role_list
 
 
 def has_role_list(roles: list[str], *wanted: str) -> bool:

@@ -153,7 +153,7 @@ async def assignment_frame(ctx: ServiceContext, chat: Chat) -> ChatAssigned:
 
 async def take_next(ctx: ServiceContext, staff: Staff) -> str:
     """Accept the first waiting chat in the staff member's languages (then any language)."""
-    languages = set(staff.languages.split(","))
+    languages = set(staff.language_list)
     waiting = await queued_chats(ctx)
     ordered = [c for c in waiting if c.lang in languages] + [
         c for c in waiting if c.lang not in languages]

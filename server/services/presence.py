@@ -53,7 +53,7 @@ async def on_duty(ctx: ServiceContext) -> list[OnDuty]:
         rows = (await session.execute(
             select(Staff).where(col(Staff.id).in_(list(present)), col(Staff.active)))).scalars()
         return [OnDuty(s.id, s.username, s.display_name, present[s.id], s.capacity,
-                       tuple(s.languages.split(",")), "staff" in s.roles.split(","))
+                       tuple(s.language_list), "staff" in s.role_list)
                 for s in rows]
 
 

@@ -105,6 +105,15 @@ class Staff(SQLModel, table=True):
     active: bool = True
     created_at: datetime = timestamp(default_factory=utcnow)
 
+    # Roles and languages are stored comma-separated; these are the one place that splits.
+    @property
+    def role_list(self) -> list[str]:
+        return [r for r in self.roles.split(",") if r]
+
+    @property
+    def language_list(self) -> list[str]:
+        return [lang for lang in self.languages.split(",") if lang]
+
 
 class StaffSession(SQLModel, table=True):
     __tablename__ = "staff_sessions"

@@ -36,8 +36,8 @@ class Login(StrictBody):
 
 def account_json(staff: Staff) -> dict[str, object]:
     return {"username": staff.username, "display_name": staff.display_name,
-            "roles": staff.roles.split(","), "capacity": staff.capacity,
-            "languages": staff.languages.split(",")}
+            "roles": staff.role_list, "capacity": staff.capacity,
+            "languages": staff.language_list}
 
 
 async def login(request: Request) -> Response:

@@ -9,7 +9,7 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.backends import server_pair
 from tests.clients import unique
@@ -22,6 +22,7 @@ from tests.console.console_helpers import (
     queued_resident,
 )
 from tests.processes import ServerProcess, create_staff
+from tests.waiting import eventually
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +126,14 @@ async def test_take_reply_consult_transfer_across_processes_and_close(
     await ctx_b.close()
 
 
+async def open_panels(*pages: Page) -> list[int]:
+    return [await page.locator("#panels section.chat").count() for page in pages]
+
+
+async def any_panel_open(*pages: Page) -> bool:
+    return sum(await open_panels(*pages)) >= 1
+
+
 async def test_concurrent_accept_from_two_consoles(
         browser: Browser, pair: tuple[ServerProcess, ServerProcess]) -> None:
     a, b = pair
@@ -142,7 +151,9 @@ async def test_concurrent_accept_from_two_consoles(
         await resident.expect("chat.state", state="active")
         for p in (page_1, page_2):
             await expect(queue_item(p, resident.chat_id)).to_have_count(0)
-        panels = [await p.locator("#panels section.chat").count() for p in (page_1, page_2)]
+        # The winner's chat.assigned may arrive after the queue item left both pages.
+        await eventually(lambda: any_panel_open(page_1, page_2), timeout=10)
+        panels = await open_panels(page_1, page_2)
         assert sorted(panels) == [0, 1], panels
         loser, winner = (page_1, page_2) if panels[0] == 0 else (page_2, page_1)
         await expect(loser.locator("#queue-alert")).to_contain_text("Joku toinen ehti ottaa")
