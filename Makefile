@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 0
 export NEUVO_TEST_REDIS_URL ?= redis://127.0.0.1:6379
 export NEUVO_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint services browser proxy clean bench bench-chat bench-anonymiser bench-load bench-smoke bench-stats
+.PHONY: run test lint services browser proxy morphology clean bench bench-chat bench-anonymiser bench-load bench-smoke bench-stats
 .DEFAULT_GOAL := run
 
 $(BIN)/.installed: pyproject.toml
@@ -24,6 +24,7 @@ $(BIN)/.installed-test: pyproject.toml
 	touch $(BIN)/.installed $@
 
 run: $(BIN)/.installed
+	-deploy/dev/ensure-voikko.sh --optional
 	NEUVO_DEV=1 $(BIN)/neuvo db upgrade
 	NEUVO_DEV=1 $(BIN)/neuvo serve --port $(PORT)
 
@@ -36,7 +37,10 @@ browser:
 proxy:
 	deploy/dev/ensure-nginx.sh
 
-test: $(BIN)/.installed-test services browser proxy
+morphology:
+	deploy/dev/ensure-voikko.sh
+
+test: $(BIN)/.installed-test services browser proxy morphology
 	$(BIN)/ruff check server bot tests $(wildcard bench)
 	$(BIN)/mypy server bot tests
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile

@@ -31,7 +31,7 @@ class Anonymiser:
         self._keep = structured.keep_digits(keep)
 
     def find(self, text: str, lang: str = "fi") -> list[Entity]:
-        names_found = [_extend(text, span) for span in names.find(text) + tagger.find(text)]
+        names_found = [_extend(text, span) for span in names.find(text) + tagger.find(text, lang)]
         spans = structured.find(text, self._keep) + names_found
         chosen: list[Entity] = []
         # Kept numbers first, then validated types, then longest: overlaps never both survive.
@@ -82,5 +82,5 @@ async def anonymise_off_loop(text: str, lang: str = "fi") -> str:
 
 
 def warm_up() -> None:
-    """Load (or train and cache) the name model; the server runs this in a thread at start."""
-    tagger.model()
+    """Load (or train and cache) the name models; the server runs this in a thread at start."""
+    tagger.warm_up()
