@@ -33,6 +33,7 @@ from server.services.context import ServiceContext
 from server.services.errors import ServiceError
 from server.services.service_config import CONFIG_TOPIC
 from server.services.signoff import sweep_disconnected
+from server.services.stats import staffing
 from server.store.db import Database
 from server.web import (
     health,
@@ -97,7 +98,9 @@ class _ConfigWatcher:
 
 async def _sweeper(ctx: ServiceContext) -> None:
     """Requeue chats of staff gone longer than the grace period, close abandoned and idle
-    chats, tell staff whose residents left; log and go on."""
+    chats, tell staff whose residents left, sample staffing for the statistics; log and go
+    on."""
+    sampler = staffing.Sampler()
     while True:
         await asyncio.sleep(ctx.settings.sweep_interval_s)
         try:
@@ -105,6 +108,7 @@ async def _sweeper(ctx: ServiceContext) -> None:
             if moved:
                 log.info("requeued %d chats of disconnected staff", moved)
             await resident_presence.sweep(ctx)
+            await sampler.sample(ctx)
         except asyncio.CancelledError:
             raise
         except Exception:

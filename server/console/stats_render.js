@@ -139,6 +139,15 @@ function heatmapSection(ctx, cells) {
     })));
   const hours = Array.from({ length: 24 }, (_, i) => String(i));
   box.append(table("stats_heatmap", [t("stats_weekday"), ...hours], rows));
+  // Demand against staffing: the same hours, the average number of workers on duty.
+  const staffMax = Math.max(0, ...cells.map((c) => c.staff_on_duty || 0));
+  const staffRows = [0, 1, 2, 3, 4, 5, 6].map((wd) => h("tr", {},
+    h("th", { scope: "row" }, weekday(wd)),
+    cells.filter((c) => c.weekday === wd).map((c) => h("td", {
+      class: `num heat heat-${level(c.staff_on_duty, staffMax)}`,
+    }, num(c.staff_on_duty, 1)))));
+  box.append(h("h3", { id: "h-staffing" }, t("stats_staffing")));
+  box.append(table("stats_staffing", [t("stats_weekday"), ...hours], staffRows));
   return box;
 }
 

@@ -89,3 +89,17 @@ class PhoneCalls(SQLModel, table=True):
     calls: int
     updated_at: datetime = timestamp(default_factory=utcnow)
     updated_by: str | None = Field(default=None, max_length=32)
+
+
+class StaffingHour(SQLModel, table=True):
+    """How many workers were on duty, sampled once a minute, summed per UTC hour: the
+    statistics heat map shows the hour's average beside the chats (demand against staffing).
+    Counts only, never who. `last_minute` makes every minute count once, whichever process
+    samples it first."""
+
+    __tablename__ = "staffing_hours"
+
+    hour_start: datetime = timestamp(primary_key=True)  # UTC, on the hour
+    samples: int = 0  # minutes sampled in the hour
+    staff_sum: int = 0  # the sum of workers on duty over those minutes
+    last_minute: datetime = timestamp()

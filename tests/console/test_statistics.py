@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -18,7 +18,7 @@ from server.store.models_stats import StatsMessage
 from tests.clients import unique
 from tests.console.console_helpers import login, new_console, no_js_errors, screenshot
 from tests.processes import PASSWORD, ServerProcess, create_staff, start_server
-from tests.stats.builder import insert, recent, rows, service_context
+from tests.stats.builder import insert, recent, rows, service_context, staffing_rows
 from tests.widget.widget_helpers import axe_check
 
 TODAY = datetime.now(UTC).astimezone(ZoneInfo("Europe/Helsinki")).date()
@@ -42,6 +42,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         async def fill() -> None:
             async with service_context(srv.env["NEUVO_DATABASE_URL"], tmp) as ctx:
                 await insert(ctx, chats, messages)
+                async with ctx.db.write() as session:
+                    session.add_all(staffing_rows(TODAY - timedelta(days=1)))
 
         asyncio.run(fill())
         yield srv
@@ -60,7 +62,15 @@ async def test_page_renders_charts_tables_and_click_through(browser: Browser,
     await open_statistics(page, server, supervisor)
     assert await page.locator("canvas[role=img]").count() >= 6
     await expect(page.locator("#s-days table tbody tr")).to_have_count(28)
-    await expect(page.locator("#s-heatmap table tbody tr")).to_have_count(7)
+    heat_tables = page.locator("#s-heatmap table")
+    await expect(heat_tables).to_have_count(2)  # chats, then workers on duty (demand/staffing)
+    await expect(heat_tables.nth(0).locator("tbody tr")).to_have_count(7)
+    await expect(heat_tables.nth(1).locator("tbody tr")).to_have_count(7)
+    await expect(page.locator("#h-staffing")).to_have_text(
+        "Työntekijöitä paikalla keskimäärin (viikonpäivä ja tunti)")
+    monday = heat_tables.nth(1).locator("tbody tr").first
+    await expect(monday.locator("td").nth(9)).to_have_text("3")  # Monday 9–10: three on duty
+    await expect(monday.locator("td").nth(3)).to_have_text("0")  # Monday 3–4: nobody
     await expect(page.locator("#s-weekly table tbody tr")).to_have_count(9)
     await expect(page.locator("#s-summary .definition")).to_contain_text("100 %")
     await expect(page.locator("#s-municipality")).to_contain_text("<5")  # Kuortane

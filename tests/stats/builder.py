@@ -21,7 +21,7 @@ from server.config import Settings, to_async_url
 from server.services.context import ServiceContext
 from server.store import migrate
 from server.store.db import Database
-from server.store.models_stats import ChatStats, PhoneCalls, StatsMessage
+from server.store.models_stats import ChatStats, PhoneCalls, StaffingHour, StatsMessage
 
 HKI = ZoneInfo("Europe/Helsinki")
 
@@ -150,3 +150,21 @@ def recent(today: date, days: int = 28, seed: int = 11) -> list[Group]:
     groups.append(Group(today - timedelta(days=3), time(10, 5), 2, "bot", municipality="Kuortane",
                         topic="housing_advice"))
     return groups
+
+
+def staffing_rows(today: date, days: int = 28) -> list[StaffingHour]:
+    """Workers on duty for `recent`'s month, as the sweepers would have sampled them (a
+    full hour of minutes per row): three on weekdays 8–16, one in the evening and at
+    weekend middays."""
+    helsinki = ZoneInfo("Europe/Helsinki")
+    out = []
+    for back in range(days):
+        day = today - timedelta(days=back)
+        for hour in range(24):
+            weekday = day.weekday() < 5
+            n = (3 if weekday and 8 <= hour < 16 else 1 if weekday and 16 <= hour < 22
+                 else 1 if 10 <= hour < 14 else 0)
+            start = datetime.combine(day, time(hour), tzinfo=helsinki).astimezone(UTC)
+            out.append(StaffingHour(hour_start=start, samples=60, staff_sum=60 * n,
+                                    last_minute=start + timedelta(minutes=59)))
+    return out

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from server.services.context import ServiceContext
-from server.services.stats import phone, queries
+from server.services.stats import phone, queries, staffing
 from server.services.stats.filters import TZ, StatsFilter, local_day
 from server.services.stats.suppression import HIDDEN, Line, Shown, share, shown, suppress
 
@@ -57,6 +57,14 @@ async def collect(ctx: ServiceContext, flt: StatsFilter, *, breakdowns: Iterable
     for day in flt.days:
         for column in ("chats", *HANDLED):
             counts.add(("day", day, column), 0)
+    if hourly:  # every cell exists, also for a range without chats (a new installation)
+        for column in ("chats", "abandoned_queue"):
+            for wd in range(7):
+                counts.add(("wd", wd, column), 0)
+                for hour in range(24):
+                    counts.add(("cell", wd, hour, column), 0)
+            for hour in range(24):
+                counts.add(("hour", hour, column), 0)
     names = list(breakdowns)
     cube, found = await queries.cube_and_breakdowns(ctx, flt, names)
     for bucket, row in cube:
@@ -214,9 +222,10 @@ def days(s: dict[Key, Shown], counts: Counts, flt: StatsFilter) -> list[dict[str
     return rows
 
 
-def heatmap(s: dict[Key, Shown]) -> list[dict[str, Any]]:
+def heatmap(s: dict[Key, Shown], on_duty: dict[tuple[int, int], float]) -> list[dict[str, Any]]:
     return [{"weekday": wd, "hour": hour, "chats": s[("cell", wd, hour, "chats")],
-             "abandoned_queue": s[("cell", wd, hour, "abandoned_queue")]}
+             "abandoned_queue": s[("cell", wd, hour, "abandoned_queue")],
+             "staff_on_duty": on_duty.get((wd, hour))}
             for wd in range(7) for hour in range(24)]
 
 
@@ -230,8 +239,10 @@ async def report(ctx: ServiceContext, flt: StatsFilter) -> dict[str, Any]:
     counts = await collect(ctx, flt)
     s = suppressed(counts, flt)
     calls = await phone.calls_by_day(ctx, flt.start, flt.end)
+    on_duty = await staffing.by_cell(ctx, flt)
     rows = days(s, counts, flt)
     for row in rows:
         row["calls"] = calls.get(date.fromisoformat(row["day"]))
-    return {"filter": flt.as_params(), "summary": summary(s, counts), "days": rows, "heatmap": heatmap(s),
+    return {"filter": flt.as_params(), "summary": summary(s, counts), "days": rows,
+            "heatmap": heatmap(s, on_duty),
             **{name: breakdown_rows(s, name) for name in BREAKDOWNS}}

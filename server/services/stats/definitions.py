@@ -14,10 +14,17 @@ DEFINITIONS: dict[str, dict[str, str]] = {
     },
     "heatmap": {
         "fi": "Alkaneet keskustelut viikonpäivän ja tunnin mukaan (Suomen aikaa), suluissa jonosta "
-              "poistuneet.",
-        "sv": "Påbörjade chattar per veckodag och timme (finsk tid), inom parentes de som lämnade kön.",
+              "poistuneet. Toinen taulukko: montako työntekijää oli keskimäärin paikalla ja "
+              "vapaana samoina tunteina (tarkistettu kerran minuutissa). Kieli- ja kuntarajaus "
+              "ei koske työntekijöitä.",
+        "sv": "Påbörjade chattar per veckodag och timme (finsk tid), inom parentes de som lämnade "
+              "kön. Den andra tabellen: hur många medarbetare som i genomsnitt var på plats och "
+              "lediga samma timmar (kontrollerat en gång i minuten). Språk- och kommunfiltret "
+              "gäller inte medarbetarna.",
         "en": "Chats started by weekday and hour (Finnish time); in brackets, those abandoned in "
-              "the queue.",
+              "the queue. The second table: how many workers were on duty and available on "
+              "average in the same hours (checked once a minute). The language and municipality "
+              "filters do not apply to workers.",
     },
     "wait": {
         "fi": "Jonotusaika: jonoon pääsystä siihen, kun työntekijä otti keskustelun. Mediaani (p50) "

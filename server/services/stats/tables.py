@@ -44,9 +44,9 @@ def table(report: dict[str, Any], name: str, weekly: dict[str, Any] | None = Non
     if name == "days":
         return DAY_COLUMNS, [[row[c] for c in DAY_COLUMNS] for row in report["days"]]
     if name == "heatmap":
-        return (["weekday", "hour", "chats", "abandoned_queue"],
-                [[WEEKDAYS[c["weekday"]], c["hour"], c["chats"], c["abandoned_queue"]]
-                 for c in report["heatmap"]])
+        return (["weekday", "hour", "chats", "abandoned_queue", "staff_on_duty"],
+                [[WEEKDAYS[c["weekday"]], c["hour"], c["chats"], c["abandoned_queue"],
+                  c["staff_on_duty"]] for c in report["heatmap"]])
     if name == "feedback":
         fb = report["summary"]["feedback"]
         return ["score", "chats"], [[score, n] for score, n in fb["scores"].items()]
