@@ -10,7 +10,7 @@ from server import metrics
 from server.bus.hub import Hub
 from server.protocol import client as c
 from server.protocol import frames as f
-from server.services import accounts, chats, closing, lifecycle, presence, queue, transfers
+from server.services import accounts, chats, closing, duty, lifecycle, presence, queue, transfers
 from server.services.context import (
     CONSULT_TOPIC,
     QUEUE_TOPIC,
@@ -49,8 +49,7 @@ class StaffConnection(Connection):
         await self.join(CONSULT_TOPIC)
         self.ready = True
         self.enqueue(Control(self._initial_sync))
-        await presence.set_presence(self.ctx, self.staff.id, self.status)
-        await queue.publish_queue(self.ctx)  # staffing changed: estimates change
+        await duty.come_on_duty(self.ctx, self.staff.id, self.status)
 
     async def _initial_sync(self) -> None:
         await self._send(f.QueueSnapshot(items=await queue.queue_items(self.ctx)))
@@ -80,7 +79,7 @@ class StaffConnection(Connection):
             await asyncio.sleep(presence.refresh_interval(self.ctx))
             if self.revoked:
                 return
-            await presence.set_presence(self.ctx, self.staff.id, self.status)
+            await duty.keep_on_duty(self.ctx, self.staff.id, self.status)
 
     async def _revalidate(self) -> None:
         while True:
@@ -97,18 +96,14 @@ class StaffConnection(Connection):
             return
         if not accounts.has_role(staff, *accounts.CHAT_ROLES):
             self.revoked = True
-            await self.ctx.backends.presence.remove(staff.id)
+            await duty.go_off_duty(self.ctx, staff.id)
             self.enqueue(f.ErrorFrame(code="forbidden",
                                       message="your account may no longer take chats"))
             self.enqueue(Control(self._close_forbidden))
-            await queue.publish_queue(self.ctx)
             return
-        changed = (staff.capacity, staff.languages, staff.roles) != (
-            self.staff.capacity, self.staff.languages, self.staff.roles)
-        self.staff = staff
-        if changed:
+        before, self.staff = self.staff, staff
+        if await duty.account_changed(self.ctx, before, staff):
             self.enqueue(Control(self._send_presence))
-            await queue.publish_queue(self.ctx)  # staffing changed: estimates change
 
     async def _close_forbidden(self) -> None:
         self.stop(CLOSE_FORBIDDEN, "role removed")
@@ -122,7 +117,7 @@ class StaffConnection(Connection):
     async def _close_unauthorized(self) -> None:
         if self.account_revoked:
             # Offline at once (a keepalive may have refreshed presence after sign-off).
-            await self.ctx.backends.presence.remove(self.staff.id)
+            await duty.go_off_duty(self.ctx, self.staff.id)
         self.stop(CLOSE_UNAUTHORIZED, "session ended")
 
     def deliver(self, topic: str, frame: f.ServerFrame) -> None:
@@ -169,9 +164,8 @@ class StaffConnection(Connection):
 
     async def on_presence(self, frame: c.PresenceSet) -> None:
         self.status = frame.status
-        await presence.set_presence(self.ctx, self.staff.id, frame.status)
+        await duty.come_on_duty(self.ctx, self.staff.id, frame.status)  # available or away
         self.enqueue(Control(self._send_presence))
-        await queue.publish_queue(self.ctx)
 
     async def on_accept(self, frame: c.ChatAccept) -> None:
         await lifecycle.accept(self.ctx, self.staff, frame.chat_id)
