@@ -4,10 +4,10 @@ known frames (never for a fixed time before an exact assertion)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -22,6 +22,16 @@ def unique(prefix: str = "u") -> str:
 
 def msg_id() -> str:
     return str(uuid.uuid4())
+
+
+def reaches_seq(seq: int) -> Callable[[dict[str, Any]], bool]:
+    """For `Client.until`: the chat message numbered `seq` (or a later one) has arrived."""
+    return lambda frame: frame["type"] == "message.created" and frame["seq"] >= seq
+
+
+def created(frames: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The chat messages among `frames`."""
+    return [frame for frame in frames if frame["type"] == "message.created"]
 
 
 class Client:
@@ -59,13 +69,42 @@ class Client:
         finally:
             self.buffer.extend(skipped)
 
-    async def quiet(self, seconds: float = 0.3) -> list[dict[str, Any]]:
-        """Frames that arrive within `seconds` (buffered ones included)."""
-        frames, self.buffer = self.buffer, []
-        with contextlib.suppress(TimeoutError):
+    async def until(self, predicate: Callable[[dict[str, Any]], bool],
+                    timeout: float = 5.0) -> list[dict[str, Any]]:
+        """Every frame (buffered ones first, then received) up to and including the first one
+        for which `predicate` holds, consumed. Raises TimeoutError, with what it saw, if that
+        frame does not come within `timeout` seconds (the frames seen stay buffered)."""
+        seen: list[dict[str, Any]] = []
+        try:
+            while self.buffer:
+                seen.append(self.buffer.pop(0))
+                if predicate(seen[-1]):
+                    return seen
+            deadline = time.monotonic() + timeout
             while True:
-                frames.append(json.loads(await asyncio.wait_for(self.ws.recv(), seconds)))
-        return frames
+                remaining = deadline - time.monotonic()
+                try:
+                    if remaining <= 0:
+                        raise TimeoutError
+                    raw = await asyncio.wait_for(self.ws.recv(), remaining)
+                except TimeoutError:
+                    raise TimeoutError(f"the awaited frame did not come within {timeout}s; "
+                                       f"saw {seen}") from None
+                seen.append(json.loads(raw))
+                if predicate(seen[-1]):
+                    return seen
+        except BaseException:
+            self.buffer[:0] = seen
+            raise
+
+    async def settle(self, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """A barrier: send a ping and return every frame before its pong (buffered ones
+        included). The server sends a socket's frames from one ordered queue, so whatever it
+        had queued for this socket before it handled the ping comes first. A frame another
+        process publishes through Redis may still be on its way: wait for a known frame the
+        same action produces first, and use this only as an extra guard."""
+        await self.send({"type": "ping"})
+        return (await self.until(lambda frame: frame["type"] == "pong", timeout))[:-1]
 
     async def close(self) -> None:
         await self.ws.close()

@@ -16,7 +16,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.backends import Backend
-from tests.clients import Resident, StaffClient, unique
+from tests.clients import Resident, StaffClient, created, unique
 from tests.processes import PASSWORD, ServerProcess, create_staff
 
 
@@ -71,8 +71,8 @@ async def test_me_has_csrf_and_expiry_and_display_name_is_editable(server: Serve
         staff = await StaffClient.start(server, name)
         resident, _ = await assigned_chat(server, staff)
         await resident.expect("chat.state", state="active")
-        system = [m["text"] for m in await resident.quiet(0.5)
-                  if m["type"] == "message.created" and m["author"] == "system"]
+        # The "joined" message is posted before the active state (both already here).
+        system = [m["text"] for m in created(await resident.settle()) if m["author"] == "system"]
         assert any("Anni" in t for t in system) and not any(name in t for t in system)
         await staff.say(resident.chat_id, "Hei")
         message = await resident.expect("message.created", author="staff")
@@ -472,7 +472,12 @@ async def test_logout_hands_chats_back_at_once_unless_another_session_is_open(
     resident, _ = await assigned_chat(server, sock)
     async with api(server, name) as other:
         await other.ok("POST", "/api/v1/staff/logout")  # the socket's session is still open
-    assert not [f for f in await resident.quiet(1.0) if f.get("state") == "queued"]
+    # The chat is still theirs: a message after the logout reaches the resident behind
+    # anything the logout published to the chat.
+    await sock.say(resident.chat_id, "Olen yhä täällä")
+    frames = await resident.until(lambda f: f["type"] == "message.created"
+                                  and f["text"] == "Olen yhä täällä")
+    assert not [f for f in frames + await resident.settle() if f.get("state") == "queued"]
     async with httpx.AsyncClient(base_url=server.base_url,
                                  cookies={"neuvo_session": sock.cookie}) as http:
         out = await http.post("/api/v1/staff/logout", headers={"X-CSRF-Token": sock.csrf})

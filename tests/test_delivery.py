@@ -15,7 +15,7 @@ import pytest
 import websockets
 
 from tests.backends import Backend
-from tests.clients import Resident, msg_id
+from tests.clients import Resident, created, msg_id, reaches_seq
 from tests.processes import start_server
 
 
@@ -56,8 +56,10 @@ async def test_slow_consumer_is_dropped_not_buffered(tmp_path: Path) -> None:
         reader.close()
         fresh = Resident(None, writer.chat_id, writer.token)
         welcome = await fresh.connect(server, last_seq=0)
-        seqs = [f["seq"] for f in await fresh.quiet(1.0) if f["type"] == "message.created"]
-        # in order, no gaps, no repeats (bot replies may still be arriving live)
+        # The replay up to the stored last seq, then whatever was queued behind it (bot
+        # replies may still be arriving live): in order, no gaps, no repeats.
+        frames = await fresh.until(reaches_seq(welcome["last_seq"]), timeout=30)
+        seqs = [f["seq"] for f in created(frames + await fresh.settle())]
         assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) >= welcome["last_seq"]
         await fresh.close()
         await writer.close()
@@ -97,7 +99,8 @@ async def test_killed_server_loses_nothing_acknowledged(tmp_path: Path, kind: st
             acked = [await resident.say(f"tärkeä {i}") for i in range(10)]
             server.restart(kill=True)  # SIGKILL mid-chat
             welcome = await resident.connect(server, last_seq=0)
-            frames = [f for f in await resident.quiet(1.0) if f["type"] == "message.created"]
+            frames = await resident.until(reaches_seq(welcome["last_seq"]))
+            frames = created(frames + await resident.settle())
             by_seq = {f["seq"]: f["text"] for f in frames}
             for i, ack in enumerate(acked):
                 assert by_seq[ack["seq"]] == f"tärkeä {i}"

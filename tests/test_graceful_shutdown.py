@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import websockets
 
-from tests.clients import Resident, StaffClient
+from tests.clients import Resident, StaffClient, created, reaches_seq
 from tests.processes import create_staff, start_server
 
 
@@ -65,12 +65,12 @@ async def test_sigterm_closes_sockets_with_1012_and_exits(tmp_path: Path) -> Non
 
         # A restarted process serves the same chat: every acked message once, in order.
         server.start()
-        await resident.connect(server, last_seq=0)
-        frames = await resident.quiet(0.5)
-        seqs = [f["seq"] for f in frames if f["type"] == "message.created"]
+        welcome = await resident.connect(server, last_seq=0)
+        frames = await resident.until(reaches_seq(welcome["last_seq"]))
+        frames = created(frames + await resident.settle())
+        seqs = [f["seq"] for f in frames]
         assert seqs == list(range(1, during["seq"] + 1))
-        texts = [f["text"] for f in frames if f["type"] == "message.created"
-                 and f["author"] == "resident"]
+        texts = [f["text"] for f in frames if f["author"] == "resident"]
         assert texts == ["ennen sammutusta", "sammutuksen aikana"]
         await resident.close()
     assert server.log_path is not None

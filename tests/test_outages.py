@@ -89,7 +89,7 @@ async def test_database_down_is_503_and_unavailable_not_500(tmp_path: Path) -> N
         async with server_off_loop(tmp_path, db_url=db_url) as server:
             username = await asyncio.to_thread(create_staff, server, "outage-staff")
             resident = await Resident.start(server)
-            await resident.quiet(0.3)
+            await resident.settle()  # the welcome's replay from the database has been sent
             await proxy.cut()
             async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
                 responses = [

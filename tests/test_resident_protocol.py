@@ -10,7 +10,7 @@ import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.clients import Resident, msg_id
+from tests.clients import Resident, created, msg_id, reaches_seq
 from tests.processes import ServerProcess
 
 
@@ -111,9 +111,9 @@ async def test_idempotent_resend_and_conflict(server: ServerProcess) -> None:
     assert error["code"] == "conflict" and error["client_msg_id"] == cid
     # The retry is stored once: a fresh replay shows it a single time.
     await resident.close()
-    await resident.connect(server, last_seq=0)
-    frames = await resident.quiet(0.5)
-    texts = [f["text"] for f in frames if f["type"] == "message.created"]
+    welcome = await resident.connect(server, last_seq=0)
+    frames = await resident.until(reaches_seq(welcome["last_seq"]))
+    texts = [f["text"] for f in created(frames + await resident.settle())]
     assert texts.count("sama viesti") == 1
     await resident.close()
 
@@ -122,16 +122,26 @@ async def test_resume_from_any_seq_replays_in_order(server: ServerProcess) -> No
     resident = await Resident.start(server)
     for i in range(5):
         await resident.say(f"viesti {i}")
-    await resident.quiet(0.5)
+    # The chat is complete once the (minimal, one reply a message) bot has answered all five.
+    answers: list[int] = []
+
+    def fifth_answer(frame: dict[str, Any]) -> bool:
+        if frame["type"] == "message.created" and frame["author"] == "bot" and frame["seq"] > 1:
+            answers.append(frame["seq"])  # (seq 1 is the greeting)
+        return len(answers) == 5
+
+    await resident.until(fifth_answer)
     await resident.close()
     welcome = await resident.connect(server, last_seq=0)
-    everything = [f for f in await resident.quiet(0.5) if f["type"] == "message.created"]
-    seqs = [f["seq"] for f in everything]
+    frames = await resident.until(reaches_seq(welcome["last_seq"]))
+    seqs = [f["seq"] for f in created(frames + await resident.settle())]
     assert seqs == list(range(1, welcome["last_seq"] + 1))
     for start in (1, 4, welcome["last_seq"]):
         await resident.close()
         await resident.connect(server, last_seq=start)
-        replay = [f["seq"] for f in await resident.quiet(0.4) if f["type"] == "message.created"]
+        frames = [] if start == welcome["last_seq"] else await resident.until(
+            reaches_seq(welcome["last_seq"]))
+        replay = [f["seq"] for f in created(frames + await resident.settle())]
         assert replay == list(range(start + 1, welcome["last_seq"] + 1))
     await resident.close()
 

@@ -16,7 +16,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.backends import Backend
-from tests.clients import Resident, StaffClient, unique
+from tests.clients import Resident, StaffClient, reaches_seq, unique
 from tests.processes import PASSWORD, ServerProcess, create_staff
 
 pytestmark = pytest.mark.timeout(90)
@@ -51,7 +51,7 @@ async def test_abandoned_chat_leaves_the_queue_and_positions_move_up(srv: Server
     await stays.expect("queue.position", position=1, timeout=ABANDON_S + 8)
     welcome = await gone.connect(srv)
     assert welcome["state"] == "closed"
-    texts = system_texts(await gone.quiet(0.5))
+    texts = system_texts(await gone.until(reaches_seq(welcome["last_seq"])))
     assert any("Et ole enää jonossa" in t for t in texts), texts
     await stays.send({"type": "chat.close"})
     await stays.close()
@@ -90,7 +90,9 @@ async def test_nobody_on_duty_is_said_honestly_then_staff_counts(srv: ServerProc
     await resident.send({"type": "handoff.request"})
     position = await resident.expect("queue.position")
     assert position["staff_on_duty"] == 0 and position["estimated_wait_s"] is None
-    texts = system_texts(await resident.quiet(0.3))
+    # The handoff posts its system message before it announces the queued state.
+    texts = system_texts(await resident.until(
+        lambda f: f["type"] == "chat.state" and f["state"] == "queued"))
     assert any("kukaan työntekijä ei ole paikalla" in t for t in texts), texts
     async with httpx.AsyncClient() as http:
         status = (await http.get(srv.base_url + "/api/v1/service/status?lang=fi")).json()

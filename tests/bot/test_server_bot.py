@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.clients import Resident, msg_id
+from tests.clients import Resident, created, msg_id, reaches_seq
 from tests.processes import ServerProcess, start_server
 
 pytestmark = pytest.mark.timeout(120)
@@ -40,20 +40,25 @@ def closed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPr
         yield server
 
 
-async def _turn(resident: Resident, text: str) -> list[dict[str, Any]]:
-    """Send `text`; return the messages after it until the bot is quiet."""
+async def _turn(resident: Resident, text: str, replies: int = 1) -> list[dict[str, Any]]:
+    """Send `text`; return the bot's messages after it.
+
+    The server marks no end of a bot turn (only a handoff ends with a chat.state frame), so
+    the caller says how many messages this kind of turn posts (bot/engine/policy.py: one reply;
+    a safety cue three: guidance, emergency access, handoff or closed hours). They follow the
+    message at consecutive seqs (bot turns are ordered per chat); settle() adds any further
+    message that was already queued, for the caller's assertions to see."""
     ack = await resident.say(text)
-    first = await resident.expect("message.created", seq=ack["seq"] + 1, timeout=10)
-    frames = await resident.quiet(0.7)
-    return [first, *(f for f in frames if f["type"] == "message.created" and f["seq"] > first["seq"])]
+    frames = await resident.until(reaches_seq(ack["seq"] + replies), timeout=10)
+    return [f for f in created(frames + await resident.settle()) if f["seq"] > ack["seq"]]
 
 
 async def _transcript(server: ServerProcess, resident: Resident) -> list[dict[str, Any]]:
-    """Every stored message, replayed from the database on a fresh connection."""
+    """Every stored message, replayed from the database on a fresh connection (up to the
+    chat's last seq, which the welcome carries)."""
     await resident.close()
-    await resident.connect(server, last_seq=0)
-    frames = await resident.quiet(0.7)
-    return [f for f in frames if f["type"] == "message.created"]
+    welcome = await resident.connect(server, last_seq=0)
+    return created(await resident.until(reaches_seq(welcome["last_seq"])))
 
 
 def _no_errors_logged(server: ServerProcess) -> None:
@@ -124,7 +129,7 @@ async def test_safety_in_service_hours_guidance_then_priority_queue(open_server:
 async def test_safety_out_of_hours_says_it_once(closed_server: ServerProcess) -> None:
     resident = await Resident.start(closed_server, "fi")
     await resident.expect("message.created", seq=1)
-    await _turn(resident, "mieheni lyö minua")
+    await _turn(resident, "mieheni lyö minua", replies=3)
     await _turn(resident, "kiitos")  # after the safety turn has fully run (bot turns are ordered)
     messages = await _transcript(closed_server, resident)
     assert [m["author"] for m in messages] == ["bot", "resident", "bot", "bot", "bot", "resident", "bot"]

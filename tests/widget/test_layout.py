@@ -13,6 +13,7 @@ from tests.widget.widget_helpers import (
     open_chat,
     open_host_page,
     screenshot,
+    scrolling_settled,
     send,
     start_chat,
 )
@@ -113,6 +114,6 @@ async def test_newest_message_stays_in_view_when_the_queue_banner_appears(
     await frame.locator("#human").click()
     await expect(frame.locator("#queue")).to_be_visible()
     await expect(messages(frame, "system").last).to_be_visible()
-    await page.wait_for_timeout(600)  # let any scrolling settle
+    await scrolling_settled(frame)  # no scroll is still moving
     box = await frame.evaluate(LAST_VISIBLE)
     assert box["last"] <= box["box"] + 1, box

@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.async_api import Page, expect
 
-from tests.clients import Resident, StaffClient
+from tests.clients import Resident, StaffClient, created, reaches_seq
 from tests.processes import ServerProcess, create_staff
 from tests.widget.widget_helpers import (
     messages,
@@ -26,7 +26,8 @@ async def server_transcript(server: ServerProcess, chat_id: str, token: str) -> 
     """Every stored message of the chat, replayed from seq 0 by a plain protocol client."""
     resident = Resident(None, chat_id, token)
     welcome = await resident.connect(server, last_seq=0)
-    frames = [f for f in await resident.quiet(0.5) if f["type"] == "message.created"]
+    frames = await resident.until(reaches_seq(welcome["last_seq"]))
+    frames = created(frames + await resident.settle())
     await resident.close()
     assert [f["seq"] for f in frames] == list(range(1, welcome["last_seq"] + 1))
     return frames

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -127,10 +128,32 @@ async def axe_check(target: Page | Frame, label: str) -> None:
         raise AssertionError(f"axe violations in {label}:\n{report}")
 
 
+# Called once per animation frame: true once the scroll positions of the chat log's box
+# (#main in widget/chat.html) and of the page have stayed the same for three frames running,
+# so no smooth scroll is moving any more. `key` keeps each wait's own count.
+SCROLL_STILL = """key => {
+  const tops = [document.getElementById("main"), document.scrollingElement]
+    .map(box => box ? box.scrollTop : -1).join(",");
+  const waits = (window.__neuvoScrollStill ??= new Map());
+  const seen = waits.get(key);
+  if (!seen || seen.tops !== tops) { waits.set(key, {tops, frames: 0}); return false; }
+  seen.frames += 1;
+  return seen.frames >= 3;
+}"""
+
+
+async def scrolling_settled(target: Page | Frame) -> None:
+    """Wait until nothing scrolls in `target` (a page: in each of its frames)."""
+    for frame in target.frames if isinstance(target, Page) else [target]:
+        if not frame.is_detached():
+            await frame.wait_for_function(SCROLL_STILL, arg=uuid.uuid4().hex, polling="raf",
+                                          timeout=5_000)
+
+
 async def screenshot(page: Page, name: str) -> Path:
     """Save to test-artifacts/widget/; with NEUVO_UPDATE_SCREENSHOTS=1 also refresh the
     committed copies in widget/screenshots/ (shown in the README)."""
-    await page.wait_for_timeout(500)  # let the log's smooth scroll reach the end
+    await scrolling_settled(page)  # the log's smooth scroll has reached the end
     folder = SCREENSHOTS if os.environ.get("NEUVO_UPDATE_SCREENSHOTS") == "1" else ARTIFACTS
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
