@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from server.services.hours import ServiceHours, parse_service_hours
+from server.hours import ServiceHours, parse_service_hours
 
 DEFAULT_DB_PATH = Path("var/neuvo.db")
 

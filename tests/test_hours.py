@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from server.hours import HoursError, parse_service_hours
 from server.services.errors import InvalidInput
-from server.services.hours import HoursError, parse_service_hours
 from server.services.service_config import hours_from_json, hours_to_json
 
 HEL = ZoneInfo("Europe/Helsinki")

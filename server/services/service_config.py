@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server import vocabulary
+from server.hours import DAYS, Closure, ServiceHours
 from server.protocol.frames import ConfigChanged
 from server.services.errors import InvalidInput
-from server.services.hours import DAYS, Closure, ServiceHours
 from server.store.models import ServiceSetting
 
 if TYPE_CHECKING:
