@@ -107,7 +107,8 @@ class Client:
         return (await self.until(lambda frame: frame["type"] == "pong", timeout))[:-1]
 
     async def close(self) -> None:
-        await self.ws.close()
+        if self.ws is not None:
+            await self.ws.close()
 
 
 class Resident(Client):
@@ -127,6 +128,7 @@ class Resident(Client):
         return resident
 
     async def connect(self, server: ServerProcess, last_seq: int = 0) -> dict[str, Any]:
+        await self.close()  # a reconnect never leaves the previous socket open
         self.ws = await websockets.connect(server.ws_base + "/ws/v1/resident")
         self.buffer = []
         await self.send({"type": "hello", "chat_id": self.chat_id, "token": self.token,
@@ -162,6 +164,7 @@ class StaffClient(Client):
         return client
 
     async def connect(self, server: ServerProcess) -> dict[str, Any]:
+        await self.close()
         self.ws = await websockets.connect(
             server.ws_base + "/ws/v1/staff", origin=server.base_url,  # type: ignore[arg-type]
             additional_headers={"Cookie": f"neuvo_session={self.cookie}"})
