@@ -61,6 +61,9 @@ class BotTurn:
     safety: bool = False
     # The new value of BotContext.fallback_streak after this turn.
     fallback_streak: int = 0
+    # The published content version that answered (the embedded bot's live content); None
+    # for a runtime without versions (a Rasa server, the minimal test bot).
+    content_version: int | None = None
 
 
 class Bot(Protocol):

@@ -95,6 +95,7 @@ async def ensure(ctx: ServiceContext, chat_id: str) -> bool:
             chat_id=chat_id, seq=m.seq, author=m.author, text=text,
             intent=m.intent if m.author == "resident" else None,
             confidence=m.confidence if m.author == "resident" else None,
+            content_version=m.content_version if m.author == "resident" else None,
             created_at=m.created_at) for m, text in zip(messages, masked, strict=True))
     return True
 

@@ -79,7 +79,8 @@ async def _apply(ctx: ServiceContext, chat: Chat, turn: BotTurn, seq: int | None
             await session.execute(update(Message).where(
                 col(Message.chat_id) == chat.id, col(Message.seq) == seq,
                 col(Message.author) == "resident").values(
-                    intent=turn.intent[:64], confidence=float(turn.confidence)))
+                    intent=turn.intent[:64], confidence=float(turn.confidence),
+                    content_version=turn.content_version))
     for reply in turn.replies:
         buttons = [Button(title=b.title, payload=b.payload) for b in reply.buttons]
         await post_message(ctx, chat.id, "bot", reply.text, buttons=buttons)

@@ -90,6 +90,7 @@ class Message(SQLModel, table=True):
     # On a resident message: what the bot understood (None when the bot did not answer it).
     intent: str | None = Field(default=None, max_length=64)
     confidence: float | None = None
+    content_version: int | None = None  # the bot content version that read this message
 
 
 class Staff(SQLModel, table=True):

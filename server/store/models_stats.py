@@ -77,6 +77,7 @@ class StatsMessage(SQLModel, table=True):
     text: str = Field(sa_type=sa.Text)
     intent: str | None = Field(default=None, max_length=64)
     confidence: float | None = None
+    content_version: int | None = None
     created_at: datetime = timestamp()
 
 

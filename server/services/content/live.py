@@ -15,6 +15,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,8 @@ class LiveBot:
         return await self._current().greet(ctx)
 
     async def respond(self, text: str, ctx: BotContext) -> BotTurn:
-        return await self._current().respond(text, ctx)
+        bot, version = self._current(), self.version  # read together: a switch may follow
+        return replace(await bot.respond(text, ctx), content_version=version)
 
     async def close(self) -> None:
         return None

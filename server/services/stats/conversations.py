@@ -127,6 +127,7 @@ async def conversation(ctx: ServiceContext, staff: Staff, chat_id: str) -> dict[
     await audit(ctx, staff.id, "statistics_opened", chat_id)
     return {**_item(chat), "municipality": chat.municipality, "tag_topics": chat.tag_topics,
             "items": [{"seq": m.seq, "author": m.author, "text": m.text, "intent": m.intent,
+                       "content_version": m.content_version,
                        "at": _local(m.created_at).isoformat()} for m in messages]}
 
 
