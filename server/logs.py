@@ -41,10 +41,6 @@ def correlated(**ids: str | None) -> Iterator[None]:
         _CORRELATION.reset(token)
 
 
-def correlation() -> Mapping[str, str]:
-    return _CORRELATION.get()
-
-
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
