@@ -34,12 +34,23 @@ def created(frames: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [frame for frame in frames if frame["type"] == "message.created"]
 
 
+_OPEN: list[Client] = []  # strong references: a test's clients outlive its locals
+
+
+async def close_all() -> None:
+    """Close every client socket a test left open (conftest runs this after each test)."""
+    clients, _OPEN[:] = list(_OPEN), []
+    for client in clients:
+        await client.close()
+
+
 class Client:
     """A protocol client: frames in order, with helpers to wait for a frame type."""
 
     def __init__(self, ws: Any) -> None:
         self.ws = ws
         self.buffer: list[dict[str, Any]] = []
+        _OPEN.append(self)
 
     async def send(self, frame: dict[str, Any] | str) -> None:
         await self.ws.send(frame if isinstance(frame, str) else json.dumps(frame, ensure_ascii=False))
@@ -108,7 +119,7 @@ class Client:
 
     async def close(self) -> None:
         if self.ws is not None:
-            await self.ws.close()
+            await self.ws.close()  # a no-op when already closed; the client stays tracked
 
 
 class Resident(Client):

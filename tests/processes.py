@@ -83,6 +83,8 @@ class ServerProcess:
     def start(self) -> None:
         """Start and wait for /healthz; a server that does not come up is stopped again (no
         process or open log file is left behind)."""
+        if self._log is not None:  # started again after the process exited on its own
+            self._log.close()
         self._log = open(self.log_path, "ab") if self.log_path else None  # closed in stop()
         self.proc = subprocess.Popen([*NEUVO, "serve", "--port", str(self.port)], env=self.env,
                                      cwd=self.cwd, stdout=self._log or subprocess.DEVNULL,
