@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -115,6 +116,20 @@ async def _sweeper(ctx: ServiceContext) -> None:
             log.exception("sweeper failed; retrying")
 
 
+GC_THRESHOLDS = (50_000, 20, 100)  # CPython's defaults are (700, 10, 10)
+
+
+def _tune_gc() -> None:
+    """Keep the cyclic garbage collector from pausing the event loop mid-traffic: what start-up
+    loaded (modules, the bot model, routes) moves out of the collector's generations
+    (`gc.freeze`), and young collections run after 50,000 allocations instead of 700. On the
+    load bench this took p99 from 60–150 ms to 20–40 ms at 500–1,500 messages/s with the
+    same p50 and CPU (README, Performance)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def create_app(settings: Settings, shutdown: Shutdown | None = None) -> Starlette:
     """The application. `shutdown` is shared with the server's signal handling (`neuvo
     serve`); its state reaches /readyz and every socket through the lifespan's Runtime."""
@@ -144,6 +159,7 @@ def create_app(settings: Settings, shutdown: Shutdown | None = None) -> Starlett
         privacy_loops = privacy_schedule.tasks(ctx)
         # The anonymiser's name model loads (or trains once, ~5 s) in a thread, off the loop.
         tasks.spawn(asyncio.to_thread(privacy.warm_up), name="privacy-warm-up")
+        _tune_gc()
         log.info("neuvo started (bus=%s, db=%s, bot=%s)",
                  "redis" if settings.redis_url else "memory",
                  "sqlite" if settings.is_sqlite else "postgresql", settings.bot)
