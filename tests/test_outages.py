@@ -54,7 +54,12 @@ class TcpProxy:
                     await dst.drain()
             dst.transport.abort()
 
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        try:
+            await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        finally:
+            for each in (writer, up_writer):
+                each.close()
+                self.writers.discard(each)
 
 
 @contextlib.asynccontextmanager
@@ -117,7 +122,8 @@ async def test_database_down_is_503_and_unavailable_not_500(tmp_path: Path) -> N
 
 
 async def test_slow_bot_never_blocks_chat_creation(tmp_path: Path) -> None:
-    silent = await asyncio.start_server(lambda r, w: None, "127.0.0.1", free_port())
+    held: list[asyncio.StreamWriter] = []  # accepted, never answered, closed at the end
+    silent = await asyncio.start_server(lambda r, w: held.append(w), "127.0.0.1", free_port())
     port = silent.sockets[0].getsockname()[1]
     env = {"NEUVO_BOT": "rasa", "NEUVO_RASA_URL": f"http://127.0.0.1:{port}",
            "NEUVO_RASA_TIMEOUT": "60", "NEUVO_BOT_TIMEOUT_S": "30"}
@@ -131,4 +137,7 @@ async def test_slow_bot_never_blocks_chat_creation(tmp_path: Path) -> None:
             assert took < 5, f"chat creation took {took:.1f} s behind a silent bot"
             await resident.close()
     finally:
+        for writer in held:
+            writer.close()
         silent.close()
+        await silent.wait_closed()
