@@ -21,7 +21,6 @@ from datetime import timedelta
 from functools import lru_cache
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 
 from bot.catalogue import FALLBACK_INTENT
@@ -84,9 +83,8 @@ async def ensure(ctx: ServiceContext, chat_id: str) -> bool:
     row = build_row(chat, messages, score)
     row.anonymised_at = ctx.clock()
     async with ctx.db.write() as session:
-        insert = sqlite.insert if ctx.db.is_sqlite else postgresql.insert
         won = (await session.execute(
-            insert(ChatStats).values(**row.model_dump())
+            ctx.db.insert(ChatStats).values(**row.model_dump())
             .on_conflict_do_nothing(index_elements=["chat_id"])
             .returning(col(ChatStats.chat_id)))).scalar()
         if won is None:

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -38,6 +40,10 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+
+    def insert(self, table: Any) -> Any:
+        """INSERT with this dialect's ON CONFLICT clauses (SQLite or PostgreSQL)."""
+        return (sqlite_insert if self.is_sqlite else pg_insert)(table)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

@@ -13,13 +13,12 @@ from collections import defaultdict
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col
 
 from server.services.context import ServiceContext
 from server.services.presence import answering_count
 from server.services.stats.filters import TZ, StatsFilter
+from server.store.models import aware
 from server.store.models_stats import StaffingHour
 
 
@@ -47,9 +46,8 @@ async def record(ctx: ServiceContext, minute: datetime, on_duty: int) -> None:
     """Count `on_duty` for `minute` in its hour, once (a later call for the same minute,
     from any process, changes nothing)."""
     hour = minute.replace(minute=0)
-    insert = sqlite_insert if ctx.settings.is_sqlite else pg_insert
     table = StaffingHour.__table__  # type: ignore[attr-defined]
-    statement = insert(table).values(hour_start=hour, samples=1, staff_sum=on_duty,
+    statement = ctx.db.insert(table).values(hour_start=hour, samples=1, staff_sum=on_duty,
                                      last_minute=minute)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.hour_start],
@@ -71,12 +69,8 @@ async def by_cell(ctx: ServiceContext, flt: StatsFilter) -> dict[tuple[int, int]
             col(StaffingHour.hour_start) >= start, col(StaffingHour.hour_start) < end))).scalars()
         sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
         for row in rows:
-            local = _aware(row.hour_start).astimezone(TZ)
+            local = (aware(row.hour_start) or row.hour_start).astimezone(TZ)
             cell = sums[(local.weekday(), local.hour)]
             cell[0] += row.staff_sum
             cell[1] += row.samples
     return {cell: round(total / samples, 1) for cell, (total, samples) in sums.items() if samples}
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
