@@ -4,7 +4,12 @@
 
 import { api, errorText } from "./api.js";
 import { $, announce, formatDateTime, h, localeFor } from "./dom.js";
+import { initEvaluation } from "./editor_eval.js";
+import { initFacts } from "./editor_facts.js";
+import { initInbox } from "./editor_inbox.js";
 import { openIntent } from "./editor_intent.js";
+import { initParity } from "./editor_parity.js";
+import { initPreview } from "./editor_preview.js";
 import { lang, onLangChange, t } from "./i18n.js";
 import { confirmAction, pageAlert, startPage } from "./pageshell.js";
 
@@ -212,6 +217,7 @@ async function main() {
   $("#run-report").addEventListener("click", runReport);
   $("#publish-form").addEventListener("submit", publish);
   $("#import-form").addEventListener("submit", importZip);
+  for (const init of [initEvaluation, initParity, initFacts, initInbox, initPreview]) init(me);
   await Promise.all([loadIntents(), loadVersions()]);
 }
 

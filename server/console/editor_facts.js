@@ -1,0 +1,3 @@
+// Placeholder: rendered into its <section> of editor.html.
+
+export function initFacts(_me) {}

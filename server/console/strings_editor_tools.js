@@ -1,0 +1,3 @@
+// UI texts (fi/sv/en); merged with the other strings by i18n.js.
+
+export const TOOLS_STRINGS = { fi: {}, sv: {}, en: {} };

@@ -1,0 +1,7 @@
+"""The content editor's train-and-evaluate and approval API."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+routes: list[Route] = []
