@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     raw_retention_days: float = Field(default=30.0, gt=0, le=3650)
     purge_interval_s: float = Field(default=3600.0, ge=1)
     audit_retention_days: float = Field(default=1826.0, gt=0, le=36500)
+    # The content editor's inbox of unrecognised questions (anonymised) empties itself.
+    inbox_retention_days: int = Field(default=90, ge=1, le=3650)
 
     # Operations.
     shutdown_delay_s: float = Field(default=0.0, ge=0, le=120)
