@@ -4,6 +4,7 @@ delete (refused while other rules or buttons refer to it)."""
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from typing import Any
@@ -12,9 +13,10 @@ from bot import content as bot_content
 from bot.catalogue import SAFETY_INTENTS
 from bot.engine.validate import REQUIRED_INTENTS
 from server import vocabulary
-from server.services.content.store import Change, Draft, change_draft, read_draft
+from server.services.content.store import Change, Draft, change_draft, changed_langs, read_draft
 from server.services.context import ServiceContext
 from server.services.errors import Conflict, InvalidInput, NotFound
+from server.store.models import utcnow
 
 LANGS = vocabulary.LANGS
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
@@ -155,6 +157,7 @@ async def save_intent(ctx: ServiceContext, staff: str, intent: str, revision: in
         for lang, texts in (examples or {}).items():
             content["examples"].setdefault(intent, {})[lang] = _dedupe(texts)
         if responses:
+            old = copy.deepcopy(content["responses"].get(bot_content.response_name(intent), []))
             name = bot_content.response_name(intent)
             kept = [v for v in content["responses"].get(name, [])
                     if bot_content.variant_lang(v) not in responses]
@@ -165,6 +168,9 @@ async def save_intent(ctx: ServiceContext, staff: str, intent: str, revision: in
                 content["responses"][name] = kept
             else:
                 content["responses"].pop(name, None)
+            now = utcnow().isoformat()
+            for lang in changed_langs({"responses": {name: old}}, content, intent):
+                draft.stamp_answer(intent, lang, now)
         return [Change(intent, "update", _describe(before, examples, responses))]
 
     return view(await change_draft(ctx, staff, apply), intent)
@@ -216,8 +222,7 @@ async def rename_intent(ctx: ServiceContext, staff: str, old: str, revision: int
         if old_resp in content["responses"]:
             content["responses"][new_resp] = content["responses"].pop(old_resp)
         touched = _rename_references(content, old, new)
-        draft.revisions[new] = draft.revisions.pop(old, 1)
-        draft.changed.pop(old, None)
+        draft.move(old, new)
         return [Change(new, "rename", f"renamed from {old}"),
                 *(Change(i, "update", f"button renamed {old} → {new}") for i in sorted(touched))]
 

@@ -31,26 +31,47 @@ SYSTEM = "system"
 
 @dataclass
 class Draft:
-    """The draft content plus, per intent, its revision and last change."""
+    """The draft content plus, per intent, its revision and last change, and per intent and
+    language when its answer last changed (`answers`) and when an editor marked it checked
+    against the Finnish one (`checked`), as ISO times, for the parity matrix. Drafts stored
+    before these existed simply have none."""
 
     content: bot_content.Content
     seq: int = 0
     based_on: int = 0
     revisions: dict[str, int] = field(default_factory=dict)
     changed: dict[str, dict[str, str]] = field(default_factory=dict)
+    answers: dict[str, dict[str, str]] = field(default_factory=dict)
+    checked: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def revision(self, intent: str) -> int:
         return self.revisions.get(intent, 1)
 
+    def stamp_answer(self, intent: str, lang: str, at: str) -> None:
+        self.answers.setdefault(intent, {})[lang] = at
+
+    def forget(self, intent: str) -> None:
+        for book in (self.revisions, self.changed, self.answers, self.checked):
+            book.pop(intent, None)
+
+    def move(self, old: str, new: str) -> None:
+        """The bookkeeping follows a renamed intent."""
+        self.revisions[new] = self.revisions.pop(old, 1)
+        self.changed.pop(old, None)
+        for book in (self.answers, self.checked):
+            if old in book:
+                book[new] = book.pop(old)
+
     def to_json(self) -> str:
         return json.dumps({"content": self.content, "revisions": self.revisions,
-                           "changed": self.changed}, ensure_ascii=False)
+                           "changed": self.changed, "answers": self.answers,
+                           "checked": self.checked}, ensure_ascii=False)
 
     @classmethod
     def from_row(cls, row: ContentDraft) -> Draft:
         data = json.loads(row.content)
         return cls(data["content"], row.seq, row.based_on, data.get("revisions", {}),
-                   data.get("changed", {}))
+                   data.get("changed", {}), data.get("answers", {}), data.get("checked", {}))
 
 
 @dataclass(frozen=True)
@@ -58,6 +79,8 @@ class Change:
     intent: str
     action: str
     summary: str
+    # False: recorded in the history only; the intent's revision stays (e.g. "checked").
+    bump: bool = True
 
 
 async def ensure_initial(ctx: ServiceContext) -> None:
@@ -127,8 +150,9 @@ async def change_draft(ctx: ServiceContext, staff: str,
         now = utcnow().isoformat()
         for change in changes:
             if change.action == "delete":
-                draft.revisions.pop(change.intent, None)
-                draft.changed.pop(change.intent, None)
+                draft.forget(change.intent)
+                continue
+            if not change.bump:
                 continue
             draft.revisions[change.intent] = draft.revision(change.intent) + 1
             draft.changed[change.intent] = {"at": now, "by": staff, "summary": change.summary}
@@ -158,6 +182,10 @@ async def reset_draft(ctx: ServiceContext, staff: str, content: bot_content.Cont
         draft.based_on = based_on
         changed = [name for name in content["intents"]
                    if _intent_data(before, name) != _intent_data(content, name)]
+        now = utcnow().isoformat()
+        for name in changed:
+            for lang in changed_langs(before, content, name):
+                draft.stamp_answer(name, lang, now)
         return [Change(name, action, summary) for name in changed] + [
             Change(name, "delete", f"removed by {action}")
             for name in sorted(set(before["intents"]) - set(content["intents"]))]
@@ -171,6 +199,21 @@ async def changes_for(ctx: ServiceContext, intent: str | None, limit: int = 100)
         query = query.where(col(ContentChange.intent) == intent)
     async with ctx.db.read() as session:
         return list(await session.scalars(query))
+
+
+def answers_in(content: bot_content.Content, intent: str, lang: str) -> list[Any]:
+    """The intent's own answer variants in one language."""
+    return [v for v in content["responses"].get(bot_content.response_name(intent), [])
+            if bot_content.variant_lang(v) == lang]
+
+
+def changed_langs(before: bot_content.Content, after: bot_content.Content,
+                  intent: str) -> list[str]:
+    """The languages whose answer to `intent` differs between two contents."""
+    langs = {bot_content.variant_lang(v) for content in (before, after)
+             for v in content["responses"].get(bot_content.response_name(intent), [])}
+    return sorted(lang for lang in langs
+                  if answers_in(before, intent, lang) != answers_in(after, intent, lang))
 
 
 def _intent_data(content: bot_content.Content, intent: str) -> Any:
