@@ -46,6 +46,8 @@ class BotContext:
     staff_on_duty: bool = True
     # County-specific facts (phone numbers, addresses) from configuration, by key.
     facts: dict[str, str] = field(default_factory=dict)
+    # The resident's municipality, when the chat gave one (the editor's preview sets it too).
+    municipality: str | None = None
 
 
 @dataclass(frozen=True)

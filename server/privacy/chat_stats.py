@@ -7,8 +7,8 @@ on the primary key, so several processes write it exactly once) and then copies 
 that may change after the end (staff tags, outcome, feedback score; never the comment).
 `sweep(ctx)` (every NEUVO_STATS_SWEEP_S) writes rows that are still missing, e.g. when a
 process died between the close and the write. Internal notes are never copied; texts go
-through the anonymiser (with the county's numbers from NEUVO_COUNTY_FACTS kept), in a worker
-thread.
+through the anonymiser (with the county's numbers kept: the facts editors set, else
+NEUVO_COUNTY_FACTS), in a worker thread.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from sqlmodel import col
 
 from bot.catalogue import FALLBACK_INTENT
 from server.privacy.anonymiser import Anonymiser
+from server.services import service_config
 from server.services.context import ServiceContext
 from server.store.models import Chat, Feedback, Message, aware
 from server.store.models_stats import ChatStats, StatsMessage
@@ -78,7 +79,8 @@ async def ensure(ctx: ServiceContext, chat_id: str) -> bool:
             .order_by(col(Message.seq)))).scalars())
         score = (await session.execute(select(col(Feedback.score)).where(
             col(Feedback.chat_id) == chat_id))).scalar()
-    anonymiser = _anonymiser(frozenset(ctx.settings.facts.values()))
+    facts = (await service_config.current(ctx)).facts  # the editor's, else the environment's
+    anonymiser = _anonymiser(frozenset(value for value in facts.values() if value))
     masked = await asyncio.to_thread(_mask_all, anonymiser, messages, chat.lang)
     row = build_row(chat, messages, score)
     row.anonymised_at = ctx.clock()

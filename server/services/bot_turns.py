@@ -30,7 +30,8 @@ async def bot_context(ctx: ServiceContext, chat: Chat) -> BotContext:
         in_service_hours=open_now,
         service_hours_text=hours.describe(chat.lang, ctx.clock()),
         fallback_streak=chat.fallback_streak,
-        staff_on_duty=open_now and await answering_recently(ctx) > 0)
+        staff_on_duty=open_now and await answering_recently(ctx) > 0,
+        municipality=chat.municipality)
 
 
 def topic_values(chat: Chat, turn: BotTurn) -> dict[str, object]:

@@ -1,6 +1,8 @@
-"""Run-time service settings: service hours and the announcement, stored in the database.
+"""Run-time service settings: service hours, the announcement and the county facts, stored in
+the database.
 
-`NEUVO_SERVICE_HOURS` is the default until a supervisor saves hours in the console. Every
+`NEUVO_SERVICE_HOURS` is the default until a supervisor saves hours in the console, as
+`NEUVO_COUNTY_FACTS` is for the facts an editor saves (services/content/facts.py). Every
 process caches the settings and drops its copy when a `config.changed` event arrives on the
 bus (and at the latest after CACHE_TTL_S, in case an event was missed during a bus outage).
 """
@@ -30,7 +32,7 @@ LANGS = vocabulary.LANGS
 MAX_ANNOUNCEMENT = 300
 MAX_EXCEPTIONS = 200
 MAX_NOTE = 200
-HOURS_KEY, ANNOUNCEMENT_KEY = "hours", "announcement"
+HOURS_KEY, ANNOUNCEMENT_KEY, FACTS_KEY = "hours", "announcement", "county_facts"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ class ServiceConfig:
     hours: ServiceHours
     source: Literal["database", "environment"]
     announcement: dict[str, str | None] = field(default_factory=dict)
+    # The county facts the bot's answers use: the editor's values over NEUVO_COUNTY_FACTS
+    # ("" = the generic wording).
+    facts: dict[str, str] = field(default_factory=dict)
 
     def announcement_for(self, lang: str) -> str | None:
         """The announcement in `lang`, else in the first language that has one."""
@@ -62,6 +67,7 @@ class ConfigCache:
         if self._value is None or clock.monotonic() - self._loaded > CACHE_TTL_S:
             self._value = await _load(ctx)
             self._loaded = clock.monotonic()
+            _give_bot_facts(ctx.bot, self._value.facts)
         return self._value
 
 
@@ -69,14 +75,28 @@ async def current(ctx: ServiceContext) -> ServiceConfig:
     return await ctx.config_cache.get(ctx)
 
 
+def _give_bot_facts(bot: object, facts: dict[str, str]) -> None:
+    """Hand the effective facts to the process's bot (the LiveBot, also when wrapped)."""
+    for _ in range(3):
+        setter = getattr(bot, "set_facts", None)
+        if callable(setter):
+            setter(facts)
+            return
+        bot = getattr(bot, "inner", None)
+
+
 async def _load(ctx: ServiceContext) -> ServiceConfig:
     async with ctx.db.read() as session:
         hours_row = await session.get(ServiceSetting, HOURS_KEY)
         note_row = await session.get(ServiceSetting, ANNOUNCEMENT_KEY)
+        facts_row = await session.get(ServiceSetting, FACTS_KEY)
     announcement = json.loads(note_row.value) if note_row else {}
+    saved = json.loads(facts_row.value) if facts_row else None
+    facts = {**ctx.settings.facts, **(saved or {}).get("values", {})}
     if hours_row is None:
-        return ServiceConfig(ctx.settings.hours, "environment", announcement)
-    return ServiceConfig(hours_from_json(json.loads(hours_row.value)), "database", announcement)
+        return ServiceConfig(ctx.settings.hours, "environment", announcement, facts)
+    return ServiceConfig(hours_from_json(json.loads(hours_row.value)), "database", announcement,
+                         facts)
 
 
 async def _store(ctx: ServiceContext, key: str, value: Any | None, staff_id: str) -> None:

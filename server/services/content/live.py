@@ -56,6 +56,15 @@ class LiveBot:
     async def close(self) -> None:
         return None
 
+    def set_facts(self, facts: dict[str, str]) -> None:
+        """The effective county facts (the editor's, else NEUVO_COUNTY_FACTS): the next
+        turn answers with them; the engine is kept (only the filled-in values change)."""
+        if facts == self._facts:
+            return
+        self._facts = dict(facts)
+        if self._bot is not None:
+            self._bot = EmbeddedBot(engine=self._bot.engine(), facts=self._facts)
+
     async def switch(self, version: int, content: bot_content.Content,
                      cache_directory: Path | None = None) -> bool:
         """Build the engine for `version` off the event loop and swap it in (never back)."""
