@@ -27,6 +27,7 @@ from sqlmodel import col
 
 from server.bus.base import LockTimeout
 from server.privacy import chat_stats
+from server.services.content import inbox
 from server.services.context import ServiceContext
 from server.store.models import Chat, ConsultReply, ConsultThread, Feedback, InternalNote, Message
 
@@ -46,6 +47,7 @@ class PurgeCounts:
     consult_threads: int = 0
     consult_replies: int = 0
     stats_rows_written: int = 0
+    inbox_items: int = 0  # the editors' inbox, after NEUVO_INBOX_RETENTION_DAYS
     dry_run: bool = False
     skipped: bool = False
 
@@ -81,7 +83,8 @@ async def dry_run(ctx: ServiceContext) -> PurgeCounts:
                                        col(Feedback.comment).is_not(None)),
         consult_threads=await _count(ctx, ConsultThread, col(ConsultThread.chat_id), due),
         consult_replies=await _count(ctx, ConsultReply, col(ConsultReply.thread_id), threads),
-        stats_rows_written=len(await _without_stats(ctx)))
+        stats_rows_written=len(await _without_stats(ctx)),
+        inbox_items=await inbox.purge_expired(ctx, dry=True))
 
 
 async def _without_stats(ctx: ServiceContext) -> list[str]:
@@ -138,6 +141,7 @@ async def purge(ctx: ServiceContext, *, dry: bool = False) -> PurgeCounts:
                     await chat_stats.refresh(ctx, chat_id)
                     counts.stats_rows_written += 1
             await _purge_batch(ctx, ids, counts)
+        counts.inbox_items = await inbox.purge_expired(ctx)
     log.info("purge: %s", {k: v for k, v in counts.as_dict().items() if v})
     return counts
 

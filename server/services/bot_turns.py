@@ -13,6 +13,7 @@ from bot.catalogue import CONVERSATION_INTENTS, FALLBACK_INTENT, SAFETY_INTENTS
 from bot.texts import unavailable_turn
 from server.protocol.frames import Button
 from server.services import lifecycle, service_config
+from server.services.content import inbox_capture
 from server.services.context import ServiceContext
 from server.services.messages import post_message
 from server.services.presence import answering_recently
@@ -60,6 +61,8 @@ async def run_bot_turn(ctx: ServiceContext, chat_id: str, text: str,
         if chat.state == "queued" and not turn.safety:
             return
         await _apply(ctx, chat, turn, seq)
+        # Unrecognised questions reach the editors' inbox, anonymised, in the background.
+        inbox_capture.after_turn(ctx, chat.id, chat.lang, text, seq, turn)
 
 
 async def _ask_bot(ctx: ServiceContext, chat: Chat, text: str) -> BotTurn:
