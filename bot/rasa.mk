@@ -23,7 +23,8 @@ rasa-run: rasa-venv
 ## .ci/run calls it after `make test`.
 test-rasa: $(VENV)/bin/.installed-test rasa-venv
 	NEUVO_TEST_RASA=1 NEUVO_RASA_CONFIG=$${NEUVO_RASA_CONFIG:-config-ci.yml} \
-	  $(VENV)/bin/pytest tests/bot/test_rasa_integration.py tests/bot/test_rasa_export.py -m rasa -p no:cacheprovider
+	  $(VENV)/bin/pytest tests/bot/test_rasa_integration.py tests/bot/test_rasa_export.py \
+	    tests/bot/test_rasa_publish.py -m rasa -p no:cacheprovider
 
 ## bench-nlu: embedded engine vs Rasa DIET on the dev set (accuracy, macro F1, train time, latency)
 bench-nlu:

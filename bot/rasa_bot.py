@@ -7,6 +7,10 @@ through the tracker events API, then the REST channel webhook. Handoff and safet
 custom actions as {"custom": {"neuvo": {...}}}. If Rasa is down, slow or answers nonsense,
 the resident gets "the bot is unavailable, talk to a person" in the chat's language.
 Message texts are never logged.
+
+`content_version` is the published content version the Rasa server answers from, when the
+server knows it (server/services/content/rasa_publish.py sets it after checking Rasa's
+loaded model); every answered turn carries it as `BotTurn.content_version`.
 """
 
 from __future__ import annotations
@@ -46,16 +50,20 @@ class RasaBot:
         self._facts = dict(facts or {})
         self._county = load_facts(root)
         self._safety = load_safety(root / "safety.yml")
+        # Set by the server: None while unknown (Rasa not checked yet, or another model loaded).
+        self.content_version: int | None = None
 
     async def greet(self, ctx: BotContext) -> BotTurn:
+        version = self.content_version  # the version when the turn started
         try:
             await self._set_slots(ctx)
             messages = await self._webhook(ctx.chat_id, "/greet")
         except RasaUnavailable:
             return self._unavailable(ctx)
-        return self._turn(messages, "greet", 1.0, ctx)
+        return self._turn(messages, "greet", 1.0, ctx, version)
 
     async def respond(self, text: str, ctx: BotContext) -> BotTurn:
+        version = self.content_version
         message = _sanitise(text)
         try:
             if message.startswith("/") or not message:
@@ -69,7 +77,7 @@ class RasaBot:
             messages = await self._webhook(ctx.chat_id, message)
         except RasaUnavailable:
             return self._unavailable(ctx)
-        return self._turn(messages, intent, confidence, ctx)
+        return self._turn(messages, intent, confidence, ctx, version)
 
     async def close(self) -> None:
         await self._client.aclose()
@@ -116,7 +124,7 @@ class RasaBot:
             raise RasaUnavailable(path) from exc
 
     def _turn(self, messages: list[dict[str, Any]], intent: str, confidence: float,
-              ctx: BotContext) -> BotTurn:
+              ctx: BotContext, version: int | None = None) -> BotTurn:
         replies: list[BotReply] = []
         handoff = safety = False
         for m in messages:
@@ -132,7 +140,7 @@ class RasaBot:
         handoff = handoff and ctx.in_service_hours
         streak = ctx.fallback_streak + 1 if intent == FALLBACK_INTENT else 0
         return BotTurn(replies=tuple(replies), intent=intent, confidence=confidence, handoff=handoff,
-                       safety=safety, fallback_streak=streak)
+                       safety=safety, fallback_streak=streak, content_version=version)
 
     def _unavailable(self, ctx: BotContext) -> BotTurn:
         return unavailable_turn(ctx.lang, ctx.fallback_streak)

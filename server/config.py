@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     bot: Literal["embedded", "minimal", "rasa"] = "embedded"
     rasa_url: str | None = None
     rasa_timeout: float = Field(default=5.0, gt=0, le=120)
+    # Training published content on the Rasa server (and loading it) may take this long.
+    rasa_train_timeout: float = Field(default=1800.0, ge=30, le=86_400)
     rasa_token: SecretStr | None = None
     bot_cache_dir: Path | None = None
     county_facts: Path | None = None

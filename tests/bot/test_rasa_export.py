@@ -1,11 +1,15 @@
 """The content editor's Rasa export is a project the real Rasa 3.6 accepts unchanged: `rasa
 data validate` on the export of the shipped content and of content with an intent added the
-way the editor adds one. Run by `make test-rasa` (marker `rasa`); deselected otherwise."""
+way the editor adds one; `rasa train` (the CI pipeline) trains the edited export, and the
+folder Rasa trained from, zipped, imports back to the same content. Run by `make test-rasa`
+(marker `rasa`); deselected otherwise."""
 
 from __future__ import annotations
 
 import io
+import os
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -17,9 +21,11 @@ from tests.bot.test_rasa_integration import CONFIG, rasa_venv  # noqa: F401 (fix
 
 pytestmark = [pytest.mark.rasa, pytest.mark.timeout(1800)]
 BOT = Path(__file__).resolve().parents[2] / "bot"
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "neuvo"
 
 
-def _edited() -> bot_content.Content:
+def edited_content() -> bot_content.Content:
+    """The shipped content plus `library_hours`, added the way the editor adds an intent."""
     content, _ = bot_content.from_directory()
     content["intents"].append("library_hours")
     content["examples"]["library_hours"] = {
@@ -38,7 +44,7 @@ def _edited() -> bot_content.Content:
 @pytest.mark.parametrize("edited", [False, True], ids=["shipped", "edited"])
 def test_rasa_validates_the_export(rasa_venv: Path, tmp_path: Path,  # noqa: F811
                                    edited: bool) -> None:
-    content = _edited() if edited else bot_content.from_directory()[0]
+    content = edited_content() if edited else bot_content.from_directory()[0]
     data = export_zip(content, 1)
     zipfile.ZipFile(io.BytesIO(data)).extractall(tmp_path)
     (tmp_path / CONFIG).write_bytes((BOT / CONFIG).read_bytes())
@@ -48,3 +54,30 @@ def test_rasa_validates_the_export(rasa_venv: Path, tmp_path: Path,  # noqa: F81
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     # and the import of the export gives the same content back
     assert parse_files(read_zip(data)[0])[0] == content
+
+
+def test_rasa_trains_the_export_and_it_imports_back(rasa_venv: Path,  # noqa: F811
+                                                     tmp_path: Path) -> None:
+    content = edited_content()
+    content["config"] = (BOT / CONFIG).read_text(encoding="utf-8")  # the fast CI pipeline
+    project = tmp_path / "project"
+    zipfile.ZipFile(io.BytesIO(export_zip(content, 2))).extractall(project)
+    env = {**os.environ, "RASA_CACHE_DIRECTORY": str(CACHE / "rasa-cache"),
+           "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+           "PYTHONWARNINGS": "ignore", "RASA_TELEMETRY_ENABLED": "false"}
+    started = time.monotonic()
+    done = subprocess.run([str(rasa_venv / "bin/rasa"), "train", "--domain", "domain.yml",
+                           "--data", "data", "--config", "config.yml", "--out",
+                           str(tmp_path / "models"), "--fixed-model-name", "export"],
+                          cwd=project, env=env, capture_output=True, text=True, timeout=1500)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert (tmp_path / "models" / "export.tar.gz").stat().st_size > 0
+    print(f"rasa train of the export took {time.monotonic() - started:.1f} s")
+    # the folder Rasa trained from, zipped as an editor would, imports to the same content
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(p for p in project.rglob("*") if p.is_file()):
+            archive.write(path, f"project/{path.relative_to(project)}")
+    files, ignored = read_zip(buffer.getvalue())
+    assert parse_files(files)[0] == content
+    assert any(name.endswith("README.txt") for name in ignored), ignored
