@@ -10,6 +10,18 @@ SAFETY_INTENTS: tuple[str, ...] = (
     "crisis_suicide", "emergency", "social_emergency", "domestic_violence",
     "child_welfare_concern", "crime_victim", "acute_substance",
 )
+# The emergency numbers every answer of a safety intent must contain, in every language
+# (../shared/bot-intents.md "Safety intents"); the content editor refuses to publish without
+# them. 112 everywhere; the national help lines where the catalogue names one.
+SAFETY_NUMBERS: dict[str, tuple[str, ...]] = {
+    "crisis_suicide": ("112", "09 2525 0111"),
+    "emergency": ("112",),
+    "social_emergency": ("112",),
+    "domestic_violence": ("112", "080 005 005"),
+    "child_welfare_concern": ("112", "116 111"),
+    "crime_victim": ("112", "116 006"),
+    "acute_substance": ("112", "0800 147 111"),
+}
 SERVICE_INTENTS: tuple[str, ...] = (
     "mental_health_services", "substance_services", "income_support_basic",
     "income_support_supplementary", "income_support_preventive", "income_support_processing",

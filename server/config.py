@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     bot_cache_dir: Path | None = None
     county_facts: Path | None = None
     bot_timeout_s: float = Field(default=10.0, gt=0)
+    # The content editor's evaluation: folds of the cross-validation (more = slower, steadier).
+    editor_cv_folds: int = Field(default=5, ge=2, le=10)
     greeting_timeout_s: float = Field(default=2.0, gt=0)
 
     # Limits (see the README's "Limits" table).

@@ -4,7 +4,7 @@
 
 import { api, errorText } from "./api.js";
 import { $, announce, formatDateTime, h, localeFor } from "./dom.js";
-import { initEvaluation } from "./editor_eval.js";
+import { initEvaluation, refreshEvaluation } from "./editor_eval.js";
 import { initFacts } from "./editor_facts.js";
 import { initInbox } from "./editor_inbox.js";
 import { openIntent } from "./editor_intent.js";
@@ -14,7 +14,7 @@ import { lang, onLangChange, t } from "./i18n.js";
 import { confirmAction, pageAlert, startPage } from "./pageshell.js";
 
 const LANGS = ["fi", "sv", "en"];
-const state = { intents: [], versions: null, report: null };
+const state = { intents: [], versions: null, report: null, accuracy: null };
 
 function status(text) {
   $("#page-status").textContent = text;
@@ -38,15 +38,28 @@ function renderIntents() {
       h("td", {}, missing.length === LANGS.length && item.actions.length
         ? t("ed_by_action", { action: item.actions.join(", ") })
         : missing.length ? t("ed_missing", { langs: missing.join(", ") }) : t("ed_all_answers")),
+      h("td", { class: "num" }, accuracy(item.name)),
       h("td", {}, changed(item.last_change)));
   });
   $("#intent-rows").replaceChildren(...(rows.length ? rows
-    : [h("tr", {}, h("td", { colspan: 4 }, t("ed_no_intents")))]));
+    : [h("tr", {}, h("td", { colspan: 5 }, t("ed_no_intents")))]));
+}
+
+// The intent's recall in the newest evaluation (marked when the draft changed since).
+function accuracy(name) {
+  const value = state.accuracy?.intents[name];
+  if (value === undefined) return "–";
+  const text = new Intl.NumberFormat(localeFor(lang()), { style: "percent",
+    maximumFractionDigits: 0 }).format(value);
+  return state.accuracy.matches_draft ? text : t("ed_accuracy_old", { value: text });
 }
 
 async function loadIntents() {
   try {
-    state.intents = (await api("GET", "/api/v1/editor/intents")).items;
+    const [list, scores] = await Promise.all([api("GET", "/api/v1/editor/intents"),
+      api("GET", "/api/v1/editor/accuracy")]);
+    state.intents = list.items;
+    state.accuracy = scores;
     pageAlert("");
     renderIntents();
   } catch (error) {
@@ -89,29 +102,51 @@ async function runReport() {
   }
 }
 
+function confirmText(reasons) {
+  return [t("ev_confirm_title"), ...reasons.map((reason) => (reason.code === "worse"
+    ? t("ev_confirm_worse", { version: reason.params.version })
+    : t("ev_confirm_safety_recall")))].join(" ");
+}
+
 async function publish(event) {
   event.preventDefault();
   const button = $("#publish-button");
   button.disabled = true;
   $("#publish-status").textContent = t("ed_publishing");
+  const note = $("#publish-note").value.trim();
+  let text = "";
   try {
-    const result = await api("POST", "/api/v1/editor/publish", { note: $("#publish-note").value.trim() });
+    let result;
+    try {
+      result = await api("POST", "/api/v1/editor/publish", { note });
+    } catch (error) {
+      if (error.code !== "confirmation_required") throw error;
+      if (!await confirmAction(confirmText(error.data.reasons), t("ev_confirm_yes"))) {
+        $("#publish-status").textContent = "";
+        return;
+      }
+      $("#publish-status").textContent = t("ed_publishing");
+      result = await api("POST", "/api/v1/editor/publish", { note, confirm: true });
+    }
     $("#publish-note").value = "";
-    $("#publish-status").textContent = t("ed_published", { version: result.version });
-    announce($("#publish-status").textContent);
-    await loadVersions();
+    text = result.evaluated ? t("ed_published", { version: result.version })
+      : t("ev_not_evaluated", { version: result.version });
+    await Promise.all([loadVersions(), refreshEvaluation()]);
   } catch (error) {
-    let text = errorText(error);
+    text = errorText(error);
     if (error.data?.report) {
       state.report = error.data.report;
       renderReport();
       text = t("ed_publish_refused", { n: error.data.report.errors });
+    } else if (error.code === "approval_required") {
+      text = t("ev_needs_approval", { intents: (error.data.safety_intents || []).join(", ") });
+      await refreshEvaluation();
     } else if (String(error.detail).startsWith("nothing to publish")) text = t("ed_nothing");
-    $("#publish-status").textContent = text;
-    announce(text);
   } finally {
     button.disabled = false;
   }
+  $("#publish-status").textContent = text;
+  if (text) announce(text);
 }
 
 function versionActions(item) {

@@ -13,11 +13,11 @@ from starlette.routing import Route
 
 from server.protocol.checks import SafeStr
 from server.services.content import intents, live, publish, report, store, transfer
-from server.services.errors import InvalidInput, TooLarge
+from server.services.errors import InvalidInput
 from server.vocabulary import Lang
 from server.web.auth import require
 from server.web.runtime import service_context
-from server.web.security import StrictBody, read_model
+from server.web.security import StrictBody, read_bytes, read_model
 
 EDITOR = "editor"
 MAX_EDIT_BODY = 256 * 1024
@@ -55,6 +55,7 @@ class Rename(StrictBody):
 
 class PublishBody(StrictBody):
     note: Note = ""
+    confirm: bool = False
 
 
 class CheckBody(StrictBody):
@@ -139,7 +140,7 @@ async def validation(request: Request) -> Response:
 async def publish_draft(request: Request) -> Response:
     staff = await _editor(request)
     body = await read_model(request, PublishBody)
-    result = await publish.publish(service_context(request), staff, body.note)
+    result = await publish.publish(service_context(request), staff, body.note, body.confirm)
     return JSONResponse(result, status_code=201)  # refused: 422 with its `report`
 
 
@@ -173,13 +174,7 @@ async def export(request: Request) -> Response:
 
 async def import_zip(request: Request) -> Response:
     staff = await _editor(request)
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/zip":
-        raise InvalidInput("send the zip as application/zip")
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > transfer.MAX_ZIP_BYTES:
-            raise TooLarge(f"the zip is larger than {transfer.MAX_ZIP_BYTES // 1048576} MiB")
+    body = await read_bytes(request, ("application/zip",), transfer.MAX_ZIP_BYTES)
     return JSONResponse(await transfer.import_zip(service_context(request), staff, body))
 
 

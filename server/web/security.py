@@ -84,17 +84,26 @@ async def service_error(request: HTTPConnection, exc: Exception) -> JSONResponse
     return error_response(exc)
 
 
-async def read_model(request: Request, model: type[Model],
-                     max_bytes: int = MAX_BODY_BYTES) -> Model:
+async def read_bytes(request: Request, content_types: tuple[str, ...], max_bytes: int) -> bytes:
+    """The raw body, refused (without reading on) once it passes `max_bytes`, or when its
+    content type is not one of `content_types`."""
     from server.services.errors import TooLarge
 
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        raise InvalidInput("send the body as application/json")
-    body = b""
+    if request.headers.get("content-type", "").split(";")[0].strip() not in content_types:
+        raise InvalidInput("send the body as " + " or ".join(content_types))
+    chunks: list[bytes] = []
+    size = 0
     async for chunk in request.stream():
-        body += chunk
-        if len(body) > max_bytes:
+        size += len(chunk)
+        if size > max_bytes:
             raise TooLarge(f"request body is larger than {max_bytes // 1024} KiB")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_model(request: Request, model: type[Model],
+                     max_bytes: int = MAX_BODY_BYTES) -> Model:
+    body = await read_bytes(request, ("application/json",), max_bytes)
     data = parse_json(body or b"null", "body")
     if not isinstance(data, dict):
         raise InvalidInput("body must be a JSON object")

@@ -12,9 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from bot import content as bot_content
+from bot.engine.engine import Engine
 from bot.engine.loader import ProjectError
 from server.protocol.frames import ContentPublished
-from server.services.content import store
+from server.services.content import evaluation, gate, store
 from server.services.content.live import CONTENT_TOPIC, live_bot
 from server.services.content.report import report_for
 from server.services.context import ServiceContext
@@ -35,7 +36,10 @@ class PublishRefused(InvalidInput):
         return {"report": self.report}
 
 
-async def publish(ctx: ServiceContext, staff: str, note: str) -> dict[str, Any]:
+async def publish(ctx: ServiceContext, staff: str, note: str,
+                  confirm: bool = False) -> dict[str, Any]:
+    """Publish the draft: it must pass validation and the safety gate (gate.py); a candidate
+    that is worse, unevaluated or below safety recall 1.0 needs `confirm`."""
     async with ctx.db.read() as session:
         last_change = int(await session.scalar(select(func.max(ContentChange.id))) or 0)
     draft = await store.read_draft(ctx)
@@ -46,9 +50,21 @@ async def publish(ctx: ServiceContext, staff: str, note: str) -> dict[str, Any]:
     row = await store.version_row(ctx, latest)
     if row is not None and row.digest == bot_content.digest(draft.content):
         raise InvalidInput(f"nothing to publish: the draft is the same as version {latest}")
-    await _train(ctx, draft.content)
+    published = await store.version_content(ctx, latest)
+    await gate.check_approval(ctx, staff, draft.content, published, low_recall=False)
+    safety = await gate.regression(await _train(ctx, draft.content))
+    await gate.check_approval(ctx, staff, draft.content, published,
+                              low_recall=safety["recall"] < 1.0)
+    reasons = await gate.confirmations(ctx, bot_content.digest(draft.content), safety, latest)
+    if reasons and not confirm:
+        raise gate.ConfirmationRequired(reasons)
+    if reasons:
+        note = (note + " " if note else "") + "[confirmed: " + ", ".join(
+            r["code"] for r in reasons) + "]"
+    evaluated = await evaluation.result_for(ctx, bot_content.digest(draft.content)) is not None
     version = await _insert(ctx, draft.content, staff, note, latest, None, last_change)
-    return {"version": version, "warnings": report["warnings"]}
+    return {"version": version, "warnings": report["warnings"], "safety": safety,
+            "evaluated": evaluated, "confirmed": [r["code"] for r in reasons]}
 
 
 async def rollback(ctx: ServiceContext, staff: str, version: int, note: str) -> dict[str, Any]:
@@ -62,10 +78,10 @@ async def rollback(ctx: ServiceContext, staff: str, version: int, note: str) -> 
     return {"version": new, "restored_from": version}
 
 
-async def _train(ctx: ServiceContext, content: bot_content.Content) -> None:
+async def _train(ctx: ServiceContext, content: bot_content.Content) -> Engine:
     """Prove the content trains (and warm the model cache) before it becomes a version."""
     try:
-        await bot_content.train_engine(content, ctx.settings.bot_cache_dir)
+        return await bot_content.train_engine(content, ctx.settings.bot_cache_dir)
     except ProjectError as exc:
         raise InvalidInput("the bot cannot use this content: " + "; ".join(
             f"{p.file}:{p.line}: {p.message}" for p in exc.problems[:20])) from None

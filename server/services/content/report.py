@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from bot import content as bot_content
+from bot.catalogue import SAFETY_NUMBERS
 from bot.engine.normalise import clean, fold
 from server import vocabulary
 from server.services.content.store import read_draft
@@ -21,6 +22,8 @@ MIN_EXAMPLES = {"fi": 10, "sv": 5, "en": 5}
 # The widget shows about this many characters of an answer without scrolling a phone screen
 # (the longest shipped answer has 512).
 MAX_WIDGET_CHARS = 600
+# Two examples of different intents at least this similar (0-1) are reported.
+SIMILAR = 0.9
 
 
 def _item(code: str, severity: str, intent: str | None, message: str,
@@ -82,6 +85,51 @@ def editor_checks(content: bot_content.Content) -> list[dict[str, Any]]:
     return items
 
 
+def safety_number_checks(content: bot_content.Content) -> list[dict[str, Any]]:
+    """Every answer of a safety intent, in every language, names its emergency numbers."""
+    items = []
+    for intent, numbers in SAFETY_NUMBERS.items():
+        if intent not in content["intents"]:
+            continue
+        variants = content["responses"].get(bot_content.response_name(intent)) or []
+        for lang in LANGS:
+            texts = [str(v.get("text", "")) for v in variants if bot_content.variant_lang(v) == lang]
+            for text in texts or [""]:
+                digits = re.sub(r"\D", "", text)
+                missing = [n for n in numbers if re.sub(r"\D", "", n) not in digits]
+                if missing:
+                    items.append(_item("safety_numbers", "error", intent,
+                                       f"The {lang} answer of the safety intent '{intent}' must "
+                                       f"give the number(s) {', '.join(missing)}.",
+                                       lang=lang, numbers=", ".join(missing)))
+    return items
+
+
+def similar_examples(content: bot_content.Content, limit: int = 30) -> list[dict[str, Any]]:
+    """Examples of different intents that are almost the same text (character n-gram cosine
+    at least SIMILAR): the bot cannot tell them apart reliably."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    rows = [(intent, lang, text) for intent in content["intents"] for lang in LANGS
+            for text in content["examples"].get(intent, {}).get(lang, [])]
+    if len(rows) < 2:
+        return []
+    folded = [fold(clean(text)) for _, _, text in rows]
+    matrix = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4)).fit_transform(folded)
+    similarity = (matrix @ matrix.T).tocoo()
+    items = []
+    for i, j, value in zip(similarity.row, similarity.col, similarity.data, strict=True):
+        a, b = rows[i], rows[j]
+        if i < j and value >= SIMILAR and a[0] != b[0] and folded[i] != folded[j]:
+            items.append(_item("similar_examples", "warning", a[0],
+                               f"The example {a[2]!r} ('{a[0]}') is very like {b[2]!r} "
+                               f"('{b[0]}'); the bot may mix these intents up.",
+                               text=a[2], other=b[0], other_text=b[2], lang=a[1]))
+            if len(items) >= limit:
+                break
+    return items
+
+
 def engine_checks(content: bot_content.Content) -> list[dict[str, Any]]:
     """What the bot engine itself refuses or warns about (file and line of the export)."""
     return [_item("engine", p.severity, None, f"{p.file}:{p.line}: {p.message}",
@@ -105,7 +153,8 @@ def plain_language(text: str, lang: str) -> dict[str, Any]:
 
 
 def report_for(content: bot_content.Content) -> dict[str, Any]:
-    items = editor_checks(content) + engine_checks(content)
+    items = (editor_checks(content) + safety_number_checks(content)
+             + similar_examples(content) + engine_checks(content))
     errors = sum(1 for i in items if i["severity"] == "error")
     return {"ok": errors == 0, "errors": errors,
             "warnings": len(items) - errors, "items": items}

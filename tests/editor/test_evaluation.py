@@ -1,0 +1,182 @@
+"""Train and evaluate, the county's test set and the safety gate, through the editor API on
+PostgreSQL + Redis and on SQLite: a background evaluation with progress beside the published
+version; a worse draft needs a confirmation to publish; a safety change needs a second
+editor; safety answers must keep their emergency numbers."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.backends import BACKENDS, Backend
+from tests.clients import unique
+from tests.editor.editor_helpers import EMBEDDED, Api, api
+from tests.processes import ServerProcess, create_staff
+
+pytestmark = pytest.mark.timeout(900)
+FAST = {**EMBEDDED, "NEUVO_EDITOR_CV_FOLDS": "2"}
+TESTSET = ("lang\tintent\ttext\nfi\tgreet\tmoikka\nfi\tfood_aid\tmistä saa ruoka-apua\n"
+           "sv\tfood_aid\tvar får jag mathjälp\nen\temergency\tsomeone is not breathing\n")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    backend = Backend(request.param)
+    try:
+        with backend.server(tmp_path_factory.mktemp("evaluation"), **FAST) as srv:
+            yield srv
+    finally:
+        backend.close()
+
+
+async def finished(a: Api, run_id: int, timeout_s: float = 600.0) -> dict[str, Any]:
+    """Poll the run until it is no longer running; every poll must be a consistent view."""
+    started = time.monotonic()
+    seen_progress = set()
+    while True:
+        run = await a.ok("GET", f"/api/v1/editor/evaluations/{run_id}")
+        assert 0 <= run["done"] <= run["total"]
+        seen_progress.add(run["done"])
+        if run["state"] != "running":
+            run["seen_progress"] = seen_progress
+            return dict(run)
+        assert time.monotonic() - started < timeout_s, run
+        await asyncio.sleep(0.5)
+
+
+async def edit(a: Api, intent: str, **changes: Any) -> dict[str, Any]:
+    view = await a.ok("GET", f"/api/v1/editor/intents/{intent}")
+    return dict(await a.ok("PUT", f"/api/v1/editor/intents/{intent}",
+                           {"revision": view["revision"], **changes}))
+
+
+async def test_testset_upload_is_validated(server: ServerProcess) -> None:
+    editor = create_staff(server, unique("ed"), role="editor")
+    async with api(server, editor) as a:
+        def put(body: bytes, kind: str = "text/tab-separated-values") -> Any:
+            return a.call("PUT", "/api/v1/editor/testset", content=body,
+                          headers={"Content-Type": kind})
+
+        bad = await put(b"fi\tgreet\tmoi\nxx\tgreet\thei\nfi\tno_such_intent\thei\nfi\tgreet\n")
+        assert bad.status_code == 422, bad.text
+        message = bad.json()["message"]
+        assert "line 2" in message and "line 3" in message and "line 4" in message
+        assert (await put(b"fi\tgreet\tmoi", "application/json")).status_code == 422
+        assert (await put(b"\xff\xfe")).status_code == 422
+        assert (await put(b"x" * (1024 * 1024 + 1))).status_code == 413
+        assert (await a.ok("GET", "/api/v1/editor/testset"))["testset"] is None
+        saved = await put(TESTSET.encode())
+        assert saved.status_code == 200, saved.text
+        assert saved.json()["testset"]["rows"] == 4
+        assert saved.json()["testset"]["by_lang"] == {"fi": 2, "sv": 1, "en": 1}
+        assert (await a.call("DELETE", "/api/v1/editor/testset")).status_code == 200
+        assert (await a.ok("GET", "/api/v1/editor/testset"))["testset"] is None
+
+
+async def test_safety_answers_must_keep_their_emergency_numbers(server: ServerProcess) -> None:
+    editor = create_staff(server, unique("ed"), role="editor")
+    async with api(server, editor) as a:
+        view = await a.ok("GET", "/api/v1/editor/intents/domestic_violence")
+        original = view["responses"]
+        cut = [{"text": "Soita hätänumeroon 112.", "buttons": []}]
+        await edit(a, "domestic_violence", responses={"fi": cut})
+        report = await a.ok("GET", "/api/v1/editor/report")
+        found = [i for i in report["items"] if i["code"] == "safety_numbers"]
+        assert [(i["intent"], i["params"]["lang"]) for i in found] == [("domestic_violence", "fi")]
+        assert "080 005 005" in found[0]["params"]["numbers"] and found[0]["severity"] == "error"
+        refused = await a.call("POST", "/api/v1/editor/publish", {"note": "x"})
+        assert refused.status_code == 422 and refused.json()["report"]["errors"] >= 1
+        await edit(a, "domestic_violence", responses={"fi": original["fi"]})
+        report = await a.ok("GET", "/api/v1/editor/report")
+        assert not [i for i in report["items"] if i["code"] == "safety_numbers"]
+
+
+async def test_a_safety_change_needs_a_second_editors_approval(server: ServerProcess) -> None:
+    first = create_staff(server, unique("ed"), role="editor")
+    second = create_staff(server, unique("ed"), role="editor")
+    async with api(server, first) as a, api(server, second) as b:
+        before = await a.ok("GET", "/api/v1/editor/approval")
+        assert before["needed"] is False
+        view = await a.ok("GET", "/api/v1/editor/intents/emergency")
+        await edit(a, "emergency", examples={**view["examples"],
+                                             "fi": [*view["examples"]["fi"], "talo on tulessa nyt"]})
+        status = await a.ok("GET", "/api/v1/editor/approval")
+        assert status["needed"] is True and status["safety_intents"] == ["emergency"]
+        refused = await a.call("POST", "/api/v1/editor/publish", {"note": "emergency example"})
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["error"] == "approval_required"
+        assert refused.json()["safety_intents"] == ["emergency"]
+        # Approving one's own change does not count; a stale digest is refused.
+        assert (await a.ok("POST", "/api/v1/editor/approval", {"digest": status["digest"]}))[
+            "approved_by"] == [first]
+        again = await a.call("POST", "/api/v1/editor/publish", {"note": "emergency example"})
+        assert again.status_code == 409 and again.json()["error"] == "approval_required"
+        stale = await b.call("POST", "/api/v1/editor/approval", {"digest": "0" * 24})
+        assert stale.status_code == 409 and stale.json()["error"] == "conflict"
+        approved = await b.ok("POST", "/api/v1/editor/approval", {"digest": status["digest"]})
+        assert approved["approved_by"] == [first, second]
+        published = await a.call("POST", "/api/v1/editor/publish", {"note": "emergency example"})
+        assert published.status_code == 201, published.text
+        body = published.json()
+        assert body["safety"]["recall"] == 1.0 and body["evaluated"] is False
+        assert set(body["safety"]["by_lang"]) == {"fi", "sv", "en"}
+        history = await a.ok("GET", "/api/v1/editor/history?intent=*")
+        assert any(h["action"] == "approve" and h["by"] == second for h in history["items"])
+        # Published: nothing left to approve; approving now is refused plainly.
+        now = await b.ok("GET", "/api/v1/editor/approval")
+        assert now["needed"] is False
+        refused = await b.call("POST", "/api/v1/editor/approval", {"digest": now["digest"]})
+        assert refused.status_code == 422
+
+
+@pytest.mark.parametrize("server", ["postgres-redis"], indirect=True)
+async def test_evaluate_beside_the_published_version_then_a_worse_draft_needs_confirmation(
+        server: ServerProcess) -> None:
+    editor = create_staff(server, unique("ed"), role="editor")
+    async with api(server, editor) as a:
+        await a.call("PUT", "/api/v1/editor/testset", content=TESTSET.encode(),
+                     headers={"Content-Type": "text/plain"})
+        started = await a.call("POST", "/api/v1/editor/evaluations")
+        assert started.status_code == 202, started.text
+        run = started.json()
+        assert run["state"] == "running" and run["total"] > 0
+        same = await a.call("POST", "/api/v1/editor/evaluations")
+        assert same.json()["id"] == run["id"]  # one run at a time
+        done = await finished(a, run["id"])
+        assert done["state"] == "done", done
+        assert len(done["seen_progress"]) >= 2  # progress moved while it ran
+        result = done["result"]
+        for side in ("candidate", "published"):
+            scores = result[side]
+            assert 0.3 < scores["accuracy"] <= 1.0 and scores["folds"] == 2
+            assert scores["per_intent"]["food_aid"]["n"] > 10
+            assert scores["safety"]["recall"] == 1.0
+            assert scores["testset"]["n"] == 4
+        assert done["matches_draft"] is True and done["comparison"]["worse"] is False
+        latest = await a.ok("GET", "/api/v1/editor/evaluations/latest")
+        assert latest["evaluation"]["id"] == run["id"]
+        accuracy = await a.ok("GET", "/api/v1/editor/accuracy")
+        assert accuracy["matches_draft"] and 0 <= accuracy["intents"]["food_aid"] <= 1
+
+        # A worse draft: the examples of three intents replaced by noise.
+        for intent in ("food_aid", "debt_advice", "housing_advice"):
+            noise = [f"qzx {intent[:3]} {n} vrk" for n in range(10)]
+            await edit(a, intent, examples={"fi": noise})
+        run = (await a.call("POST", "/api/v1/editor/evaluations")).json()
+        done = await finished(a, run["id"])
+        assert done["state"] == "done" and done["comparison"]["worse"] is True, done
+        assert done["result"]["candidate"]["accuracy"] < done["result"]["published"]["accuracy"]
+        refused = await a.call("POST", "/api/v1/editor/publish", {"note": "noise"})
+        assert refused.status_code == 409, refused.text
+        assert [r["code"] for r in refused.json()["reasons"]] == ["worse"]
+        confirmed = await a.call("POST", "/api/v1/editor/publish",
+                                 {"note": "noise", "confirm": True})
+        assert confirmed.status_code == 201, confirmed.text
+        assert confirmed.json()["confirmed"] == ["worse"]
+        versions = await a.ok("GET", "/api/v1/editor/versions")
+        assert "[confirmed: worse]" in versions["items"][0]["note"]
