@@ -30,6 +30,7 @@ from bot.api import REQUEST_HUMAN_PAYLOAD, BotTurn
 from bot.catalogue import CONVERSATION_INTENTS, FALLBACK_INTENT, SAFETY_INTENTS
 from bot.engine.normalise import clean, fold
 from server.privacy.anonymiser import Anonymiser
+from server.services import service_config
 from server.services.context import ServiceContext
 from server.store.models import Message
 from server.store.models_inbox import InboxItem
@@ -126,7 +127,8 @@ async def store(ctx: ServiceContext, text: str, lang: str, reason: str, intent: 
                 confidence: float | None, content_version: int | None) -> InboxItem:
     """Anonymise `text` off the event loop, then store it (dismissed when an equal text was
     dismissed before)."""
-    keep = frozenset(ctx.settings.facts.values())
+    facts = (await service_config.current(ctx)).facts  # the editors', else the environment's
+    keep = frozenset(value for value in facts.values() if value)
     masked = (await asyncio.to_thread(_mask, keep, text, lang)).strip()[:MAX_TEXT]
     digest = text_hash(masked)
     async with ctx.db.write() as session:
