@@ -1,12 +1,14 @@
-"""Chats during a publish: message latency of active chats while the content editor's
-publish trains new content in the same server process, and the time until the process
-answers from the new version.
+"""Chats during an evaluation and a publish: message latency of active chats while the
+content editor's "train and evaluate" cross-validates the draft and the published version,
+and while a publish trains new content, in the same server process; and the time until the
+process answers from the new version.
 
     .venv/bin/python bench/editor_publish_bench.py [--chats 50] [--seconds 10]
 
 One server process (SQLite, embedded bot). Each resident sends a message every second and
-records send → ack (the server stored it) and send → the bot's reply. Phases: before the
-publish, while it trains (the publish call is running), after. The published content gets
+records send → ack (the server stored it) and send → the bot's reply. Phases: before, while
+an evaluation runs (child process, nice 19), while the publish trains (the publish call is
+running), after. The published content gets
 one unique example, so it is never in the model cache and really trains.
 """
 
@@ -66,6 +68,11 @@ async def run(chats: int, seconds: float) -> None:
             stop = asyncio.Event()
             tasks = [asyncio.create_task(chat(server, stop)) for _ in range(chats)]
             await asyncio.sleep(seconds)
+            eval_started = time.monotonic()
+            run_id = (await http.post("/api/v1/editor/evaluations", headers=headers)).json()["id"]
+            while (await http.get(f"/api/v1/editor/evaluations/{run_id}")).json()["state"] == "running":
+                await asyncio.sleep(0.5)
+            eval_ended = time.monotonic()
             view = (await http.get("/api/v1/editor/intents/food_aid")).json()
             examples = [*view["examples"]["fi"], f"ruoka-apua {uuid.uuid4().hex[:8]}"]
             saved = await http.put("/api/v1/editor/intents/food_aid", headers=headers,
@@ -86,9 +93,12 @@ async def run(chats: int, seconds: float) -> None:
             await asyncio.gather(*tasks)
     finally:
         server.stop()
-    phases = {"before": [s for s in samples if s[0] < started],
+    phases = {"before": [s for s in samples if s[0] < eval_started],
+              "while evaluating": [s for s in samples if eval_started <= s[0] < eval_ended],
               "while training": [s for s in samples if started <= s[0] < ended],
               "after": [s for s in samples if s[0] >= live]}
+    print(f"evaluation (cross-validation of the draft and the published version) "
+          f"{eval_ended - eval_started:.0f} s")
     print(f"{chats} chats, a message per chat per second; publish with training "
           f"{ended - started:.1f} s, live {(live - ended) * 1000:.0f} ms after it returned")
     print("| phase | messages | ack p50 (ms) | ack p99 (ms) | ack max (ms) | bot reply p50 (ms) "

@@ -17,6 +17,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,10 @@ def _emit(doc: dict[str, Any]) -> None:
 
 def report_json(report: Any) -> dict[str, Any]:
     """An evaluate.Report as JSON (rounded; the misclassified examples listed)."""
+    from bot.catalogue import FALLBACK_INTENT
+
+    unrecognised = Counter(item.intent for item, predicted in report.errors
+                           if predicted == FALLBACK_INTENT)
     return {
         "n": report.n, "accuracy": round(report.accuracy, 4),
         "macro_f1": round(report.macro_f1, 4),
@@ -37,6 +42,7 @@ def report_json(report: Any) -> dict[str, Any]:
                                "f1": round(f1, 4), "n": n}
                        for label, (p, r, f1, n) in sorted(report.per_intent.items())},
         "confused": [{"expected": g, "predicted": p, "count": n} for g, p, n in report.confused],
+        "unrecognised": [{"intent": i, "count": n} for i, n in unrecognised.most_common(10)],
         "misclassified": [{"lang": item.lang, "intent": item.intent, "predicted": predicted,
                            "text": item.text} for item, predicted in report.errors[:MAX_LISTED]],
     }

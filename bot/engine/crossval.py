@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from bot.catalogue import SAFETY_INTENTS
+from bot.catalogue import FALLBACK_INTENT, SAFETY_INTENTS
 from bot.engine.engine import Engine
 from bot.engine.evaluate import Item, Report, evaluate
 from bot.engine.loader import Example
@@ -93,7 +93,7 @@ def _score(gold: list[str], predicted: list[str]) -> Report:
     report.macro_f1 = sum(f1s) / len(f1s)
     pairs: dict[tuple[str, str], int] = defaultdict(int)
     for g, p in zip(gold, predicted, strict=True):
-        if g != p:
+        if g != p and p != FALLBACK_INTENT:  # "not recognised" is listed on its own
             pairs[(g, p)] += 1
     report.confused = [(g, p, n) for (g, p), n in sorted(pairs.items(), key=lambda x: -x[1])[:10]]
     return report

@@ -109,6 +109,14 @@ function intentTable(result) {
         h("td", { class: "num" }, pct(p[name]?.recall)), h("td", { class: "num" }, c[name].n)))))));
 }
 
+function unrecognisedList(result) {
+  const items = result.candidate.unrecognised || [];
+  if (!items.length) return null;
+  return [h("h3", {}, t("ev_unrecognised")), h("p", { class: "hint" }, t("ev_unrecognised_hint")),
+    h("ul", { class: "report" }, items.map((item) =>
+      h("li", {}, t("ev_unrecognised_item", { intent: item.intent, n: item.count }))))];
+}
+
 function confusedList(result) {
   const pairs = result.candidate.confused;
   if (!pairs.length) return h("p", {}, t("ev_no_confusion"));
@@ -126,10 +134,11 @@ function render() {
   $("#evaluate-start").disabled = run?.state === "running";
   if (!run?.result) return box.replaceChildren();
   const worse = run.comparison?.worse;
-  box.replaceChildren(
+  box.replaceChildren(...[
     worse ? h("p", { class: "notice notice--error" }, t("ev_worse")) : null,
     compareTable(run.result, run.comparison, run.published_version),
-    intentTable(run.result), ...[confusedList(run.result)].flat());
+    intentTable(run.result), unrecognisedList(run.result), confusedList(run.result),
+  ].flat().filter(Boolean));
 }
 
 function renderTestset() {
