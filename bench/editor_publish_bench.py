@@ -70,7 +70,10 @@ async def run(chats: int, seconds: float) -> None:
             await asyncio.sleep(seconds)
             eval_started = time.monotonic()
             run_id = (await http.post("/api/v1/editor/evaluations", headers=headers)).json()["id"]
-            while (await http.get(f"/api/v1/editor/evaluations/{run_id}")).json()["state"] == "running":
+            for _ in range(7200):  # polling the server's state: at most an hour
+                run = (await http.get(f"/api/v1/editor/evaluations/{run_id}")).json()
+                if run["state"] != "running":
+                    break
                 await asyncio.sleep(0.5)
             eval_ended = time.monotonic()
             view = (await http.get("/api/v1/editor/intents/food_aid")).json()
