@@ -247,3 +247,34 @@ async def _loaded(url: str) -> str:
     async with httpx.AsyncClient(timeout=10) as client:
         answer = await client.get(f"{url}/status", params={"token": TOKEN})
     return str(answer.json()["model_file"])
+
+
+async def test_publish_and_rollback_train_on_rasa_before_storing_the_version(
+        fake: tuple[ServiceContext, FakeRasa, httpx.AsyncClient],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """publish.py with NEUVO_BOT=rasa: the content is trained and loaded on Rasa first; a
+    refusal stores no version."""
+    from server.services.content import intents, publish
+
+    ctx, rasa, client = fake
+    monkeypatch.setattr(rasa_publish, "client_for", lambda settings: client)
+    monkeypatch.setattr(client, "aclose", _no_close)
+    view = await intents.get_intent(ctx, "thanks")
+    await intents.save_intent(ctx, "ed", "thanks", view["revision"],
+                              {"en": [*view["examples"]["en"], "cheers mate"]}, None)
+    rasa.refusal = httpx.Response(400, json={"message": "invalid YAML, line 3"})
+    with pytest.raises(InvalidInput):
+        await publish.publish(ctx, "ed", "refused")
+    assert await store.latest_version(ctx) == 1
+    rasa.refusal = None
+    result = await publish.publish(ctx, "ed", "cheers")
+    assert result["version"] == 2 and len(rasa.trained) == 1 and "cheers mate" in rasa.trained[0]
+    assert rasa.loaded == "20261201-12001-brisk-falcon.tar.gz"  # the model it trained, loaded
+    back = await publish.rollback(ctx, "ed", 1, "")
+    assert back["version"] == 3 and len(rasa.trained) == 2
+    assert rasa.loaded == "20261201-12002-brisk-falcon.tar.gz"
+    assert "cheers mate" not in rasa.trained[1]
+
+
+async def _no_close() -> None:
+    return None

@@ -23,7 +23,7 @@ from bot import content as bot_content
 from bot.api import BotContext, BotTurn
 from bot.embedded import EmbeddedBot
 from server.protocol.frames import ContentPublished, ServerFrame
-from server.services.content import store
+from server.services.content import rasa_publish, store
 from server.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
@@ -90,9 +90,11 @@ def live_bot(ctx: ServiceContext) -> LiveBot | None:
 
 
 async def refresh(ctx: ServiceContext) -> None:
-    """Switch to the newest published version if this process is behind."""
+    """Switch to the newest published version if this process is behind (with a Rasa server:
+    learn which version it answers from, and re-load the newest there if it has another)."""
     bot = live_bot(ctx)
     if bot is None:
+        await rasa_publish.sync(ctx)
         return
     latest = await store.latest_version(ctx)
     if latest <= bot.version:

@@ -15,7 +15,7 @@ from bot import content as bot_content
 from bot.engine.engine import Engine
 from bot.engine.loader import ProjectError
 from server.protocol.frames import ContentPublished
-from server.services.content import evaluation, gate, store
+from server.services.content import evaluation, gate, rasa_publish, store
 from server.services.content.live import CONTENT_TOPIC, live_bot
 from server.services.content.report import report_for
 from server.services.context import ServiceContext
@@ -61,6 +61,7 @@ async def publish(ctx: ServiceContext, staff: str, note: str,
     if reasons:
         note = (note + " " if note else "") + "[confirmed: " + ", ".join(
             r["code"] for r in reasons) + "]"
+    await _train_on_rasa(ctx, draft.content)
     evaluated = await evaluation.result_for(ctx, bot_content.digest(draft.content)) is not None
     version = await _insert(ctx, draft.content, staff, note, latest, None, last_change)
     return {"version": version, "warnings": report["warnings"], "safety": safety,
@@ -73,6 +74,7 @@ async def rollback(ctx: ServiceContext, staff: str, version: int, note: str) -> 
         raise NotFound(f"no version {version}")
     latest = await store.latest_version(ctx)
     await _train(ctx, content)
+    await _train_on_rasa(ctx, content)
     new = await _insert(ctx, content, staff, note or f"rollback to version {version}", latest,
                         version, None)
     return {"version": new, "restored_from": version}
@@ -85,6 +87,13 @@ async def _train(ctx: ServiceContext, content: bot_content.Content) -> Engine:
     except ProjectError as exc:
         raise InvalidInput("the bot cannot use this content: " + "; ".join(
             f"{p.file}:{p.line}: {p.message}" for p in exc.problems[:20])) from None
+
+
+async def _train_on_rasa(ctx: ServiceContext, content: bot_content.Content) -> None:
+    """With NEUVO_BOT=rasa the Rasa server answers: train and load the content there before
+    the version is stored (a refusal or an outage stops the publish)."""
+    if ctx.settings.bot == "rasa":
+        await rasa_publish.train_on_rasa(ctx, content)
 
 
 async def _insert(ctx: ServiceContext, content: bot_content.Content, staff: str, note: str,
