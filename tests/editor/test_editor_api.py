@@ -10,8 +10,9 @@ import zipfile
 from collections.abc import Iterator
 
 import pytest
+import websockets
 
-from tests.clients import unique
+from tests.clients import Resident, unique
 from tests.editor.editor_helpers import EMBEDDED, Api, api, bot_answer, wait_live
 from tests.processes import ServerProcess, create_staff, start_server
 
@@ -358,3 +359,27 @@ async def test_export_and_import_round_trip(server: ServerProcess, editor: str) 
         too_big = await a.call("POST", "/api/v1/editor/import", content=b"0" * (2 * 1024 * 1024 + 1),
                                headers={"content-type": "application/zip"})
         assert too_big.status_code == 413
+
+
+async def test_an_editor_cannot_read_transcripts(server: ServerProcess, editor: str) -> None:
+    """Editors see the anonymised inbox, never a chat: not the transcript export, not the
+    statistics click-through, not the staff socket."""
+    resident = await Resident.start(server, "fi")
+    try:
+        await resident.say("Nimeni on Maija Meikäläinen ja tarvitsen apua")
+        async with api(server, editor) as a:
+            for path in (f"/api/v1/staff/chats/{resident.chat_id}/transcript.txt",
+                         f"/api/v1/stats/conversations/{resident.chat_id}",
+                         "/api/v1/stats/conversations.csv", "/api/v1/supervisor/overview"):
+                response = await a.call("GET", path)
+                assert response.status_code == 403, (path, response.text)
+                assert "Meikäläinen" not in response.text
+            cookie = "; ".join(f"{k}={v}" for k, v in a.http.cookies.items())
+            with pytest.raises(websockets.InvalidStatus) as refused:
+                async with websockets.connect(
+                        server.ws_base + "/ws/v1/staff", origin=server.base_url,  # type: ignore[arg-type]
+                        additional_headers={"Cookie": cookie}):
+                    pass
+            assert refused.value.response.status_code == 403
+    finally:
+        await resident.close()
