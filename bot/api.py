@@ -30,6 +30,21 @@ class BotReply:
 
 
 @dataclass(frozen=True)
+class ServicePoint:
+    """One entry of the county's service directory, as the server hands it to the bot
+    (bot/directory.py: the types; server/services/directory.py: where they are kept)."""
+
+    name: dict[str, str]  # lang -> name; "fi" always present
+    type: str
+    municipality: str
+    address: str = ""
+    hours: dict[str, str] = field(default_factory=dict)  # lang -> opening hours
+    phone: str = ""
+    web: str = ""
+    languages: tuple[str, ...] = ("fi",)
+
+
+@dataclass(frozen=True)
 class BotContext:
     """What the server tells the bot about the chat for one turn."""
 
@@ -48,6 +63,10 @@ class BotContext:
     facts: dict[str, str] = field(default_factory=dict)
     # The resident's municipality, when the chat gave one (the editor's preview sets it too).
     municipality: str | None = None
+    # The service directory's points in the chat's municipality (all types), and the
+    # municipalities (Finnish names) that have points, for the bot to ask with buttons.
+    services: tuple[ServicePoint, ...] = ()
+    service_municipalities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

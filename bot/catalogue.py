@@ -32,7 +32,11 @@ SERVICE_INTENTS: tuple[str, ...] = (
     "informal_care", "kela_general", "interpreting", "young_adults", "relative_worry",
     "feedback_complaint", "digital_support",
 )
-ALL_INTENTS: tuple[str, ...] = CONVERSATION_INTENTS + SAFETY_INTENTS + SERVICE_INTENTS
+# Answered from the county's service directory (issue 13, bot/engine/directory.py), else
+# with the general answer. Not a tag topic: staff tag such chats `service_guidance`.
+DIRECTORY_INTENTS: tuple[str, ...] = ("service_directory",)
+ALL_INTENTS: tuple[str, ...] = (CONVERSATION_INTENTS + SAFETY_INTENTS + SERVICE_INTENTS
+                                + DIRECTORY_INTENTS)
 FALLBACK_INTENT = "nlu_fallback"
 # Topics staff may tag a closed chat with (statistics): what the chat was about, so the
 # safety and service intents, or "other". Conversational intents (greet, affirm, deny,

@@ -117,7 +117,7 @@ class EmbeddedBot:
 
     def respond_sync(self, text: str, ctx: BotContext) -> BotTurn:
         engine = self.engine()
-        return policy.respond(engine, engine.parse(text, ctx.lang), self._ctx(ctx))
+        return policy.respond(engine, engine.parse(text, ctx.lang), self._ctx(ctx), text)
 
     async def greet(self, ctx: BotContext) -> BotTurn:
         engine = await asyncio.to_thread(self.engine)

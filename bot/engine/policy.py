@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.api import BotContext, BotReply, BotTurn
 from bot.catalogue import FALLBACK_INTENT, SAFETY_INTENTS
+from bot.engine import directory
 from bot.engine.engine import Engine, Parse
 from bot.engine.facts import fill
 
@@ -34,7 +35,9 @@ def greet(engine: Engine, ctx: BotContext) -> BotTurn:
     return BotTurn(replies=(reply,) if reply else (), intent="greet", confidence=1.0)
 
 
-def respond(engine: Engine, parse: Parse, ctx: BotContext) -> BotTurn:
+def respond(engine: Engine, parse: Parse, ctx: BotContext, text: str = "") -> BotTurn:
+    """The turn for a parsed message (`text` is the message itself: the service directory's
+    answer reads its payload or keywords)."""
     intent = parse.intent
     if intent == "affirm" and ctx.fallback_streak >= 2:
         intent = "request_human"  # "yes" to "would you like to talk to a person?"
@@ -43,6 +46,10 @@ def respond(engine: Engine, parse: Parse, ctx: BotContext) -> BotTurn:
     else:
         actions = engine.project.rules.get(intent) or ["action_fallback"]
     turn = _Turn()
+    if actions == [f"utter_{directory.DIRECTORY_INTENT}"]:
+        replies, general = directory.answer(text, ctx)
+        turn.replies.extend(replies)
+        actions = actions if general else []
     for action in actions:
         _run(engine, action, intent, ctx, turn)
     streak = ctx.fallback_streak + 1 if intent == FALLBACK_INTENT else 0
