@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 
 import server.store.models
 import server.store.models_content
+import server.store.models_directory
 import server.store.models_inbox
 import server.store.models_review
 import server.store.models_stats  # registers the tables
