@@ -12,7 +12,7 @@ from bot.api import BotContext, BotTurn
 from bot.catalogue import CONVERSATION_INTENTS, FALLBACK_INTENT, SAFETY_INTENTS
 from bot.texts import unavailable_turn
 from server.protocol.frames import Button
-from server.services import lifecycle, service_config
+from server.services import directory_bot, lifecycle, service_config
 from server.services.content import inbox_capture
 from server.services.context import ServiceContext
 from server.services.messages import post_message
@@ -26,13 +26,14 @@ LOCK_TIMEOUT_S = 30.0
 async def bot_context(ctx: ServiceContext, chat: Chat) -> BotContext:
     hours = (await service_config.current(ctx)).hours
     open_now = hours.is_open(ctx.clock())
+    services, places = await directory_bot.bot_directory(ctx, chat.municipality, chat.lang)
     return BotContext(
         chat_id=chat.id, lang=chat.lang,  # type: ignore[arg-type]
         in_service_hours=open_now,
         service_hours_text=hours.describe(chat.lang, ctx.clock()),
         fallback_streak=chat.fallback_streak,
         staff_on_duty=open_now and await answering_recently(ctx) > 0,
-        municipality=chat.municipality)
+        municipality=chat.municipality, services=services, service_municipalities=places)
 
 
 def topic_values(chat: Chat, turn: BotTurn) -> dict[str, object]:
@@ -57,6 +58,7 @@ async def run_bot_turn(ctx: ServiceContext, chat_id: str, text: str,
         chat = await lifecycle.load_chat(ctx, chat_id)
         if chat.state not in ("bot", "queued"):
             return
+        chat = await directory_bot.remember_municipality(ctx, chat, text)  # a directory button
         turn = await _ask_bot(ctx, chat, text)
         if chat.state == "queued" and not turn.safety:
             return
