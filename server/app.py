@@ -39,6 +39,7 @@ from server.store.db import Database
 from server.web import (
     health,
     http_accounts,
+    http_directory,
     http_editor,
     http_editor_eval,
     http_editor_inbox,
@@ -183,6 +184,7 @@ def create_app(settings: Settings, shutdown: Shutdown | None = None) -> Starlett
         *http_accounts.routes, *sockets.routes,
         *http_stats.routes, *http_editor.routes, *http_editor_eval.routes,
         *http_editor_inbox.routes, *http_editor_tools.routes,
+        *http_directory.routes,
         *pages.routes,
         Mount("/widget", StaticFiles(directory=WIDGET_DIR, check_dir=False), name="widget"),
         Mount("/console", StaticFiles(directory=CONSOLE_DIR, html=True, check_dir=False),

@@ -23,7 +23,7 @@ from bot import content as bot_content
 from bot.api import BotContext, BotTurn
 from bot.embedded import EmbeddedBot
 from server.protocol.frames import ContentPublished, ServerFrame
-from server.services.content import rasa_publish, store
+from server.services.content import rasa_publish, store, upgrade
 from server.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
@@ -108,6 +108,7 @@ async def start(ctx: ServiceContext) -> None:
     """Before the server accepts connections: import the shipped content on first start,
     then load the published version."""
     await store.ensure_initial(ctx)
+    await upgrade.add_missing_intents(ctx)  # catalogue intents added in a later release
     await refresh(ctx)
 
 
