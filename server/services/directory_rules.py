@@ -3,7 +3,7 @@ point's fields for the console's form and for every CSV row alike, and says what
 per field with a code the console translates (`errors`: field, code, message).
 
 Limits: names and addresses 200 characters, opening hours 200 per language, phone 40
-(digits, spaces, +, -, parentheses), web page 300 (https:// only), languages a non-empty
+(at least 5 digits; digits, spaces, +, -, parentheses), web page 300 (https:// only), languages a non-empty
 subset of fi, sv, en; single lines without control characters, and no text starts with
 = + - or @ (a spreadsheet would run it as a formula when the CSV export is opened).
 The municipality must be one of Finland's municipalities (municipalities.yml; Finnish or
@@ -140,7 +140,7 @@ def check_point(raw: Mapping[str, Any]) -> tuple[PointData | None, list[dict[str
                               f"{place[:60]!r} is not a Finnish municipality"))
     address = _text(raw, "address", MAX_ADDRESS, errors)
     phone = _text(raw, "phone", MAX_PHONE, errors)
-    if phone and not _PHONE.match(phone):
+    if phone and (not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 5):
         errors.append(problem("phone", "bad_phone", "phone: digits, spaces, +, - and ( ) only"))
     web = _text(raw, "web", MAX_WEB, errors)
     if web and not _https(web):
