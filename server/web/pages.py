@@ -38,6 +38,11 @@ _FORBIDDEN = {
         "sv": "Den här sidan är endast för innehållsredaktörer och administratörer.",
         "en": "This page is only for content editors and administrators.",
     },
+    "directory": {
+        "fi": "Tämä sivu on vain sisällön muokkaajille, esihenkilöille ja pääkäyttäjille.",
+        "sv": "Den här sidan är endast för innehållsredaktörer, förmän och administratörer.",
+        "en": "This page is only for content editors, supervisors and administrators.",
+    },
     "admin": {
         "fi": "Tämä sivu on vain pääkäyttäjille.",
         "sv": "Den här sidan är endast för administratörer.",
@@ -106,6 +111,10 @@ async def editor_page(request: Request) -> Response:
     return await _role_page(request, "editor.html", "editor", "editor")
 
 
+async def directory_page(request: Request) -> Response:
+    return await _role_page(request, "directory.html", "directory", "editor", "supervisor")
+
+
 # Before the static mount: the role pages are also refused under their file names.
 routes = [
     Route("/", demo_page, methods=["GET"]),
@@ -120,4 +129,6 @@ routes = [
     Route("/console/audit.html", audit_page, methods=["GET"]),
     Route("/console/editor", editor_page, methods=["GET"]),
     Route("/console/editor.html", editor_page, methods=["GET"]),
+    Route("/console/directory", directory_page, methods=["GET"]),
+    Route("/console/directory.html", directory_page, methods=["GET"]),
 ]
