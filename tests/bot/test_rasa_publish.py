@@ -37,6 +37,8 @@ from tests.waiting import eventually
 TOKEN = "test-token-123"
 BAD_CONFIG = "recipe: default.v1\nlanguage: fi\npipeline:\n- name: NoSuchComponent\npolicies: []\n"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "neuvo"
+# Rasa's training cache, as bot/scripts/rasa-run.sh sets it: reruns reuse trained components.
+RASA_CACHE = os.environ.get("RASA_CACHE_DIRECTORY") or str(CACHE / "rasa-cache")
 
 
 @asynccontextmanager
@@ -190,7 +192,7 @@ def rasa_api(rasa_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     """`rasa run --enable-api` with a token and no model, in its own folder (its models/)."""
     folder, port = tmp_path_factory.mktemp("rasa-api"), _free_port()
     log = folder / "rasa.log"
-    env = {**os.environ, "RASA_CACHE_DIRECTORY": str(CACHE / "rasa-cache"),
+    env = {**os.environ, "RASA_CACHE_DIRECTORY": RASA_CACHE,
            "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
            "PYTHONWARNINGS": "ignore", "RASA_TELEMETRY_ENABLED": "false"}
     shutil.copyfile(REPO / "bot/credentials.yml", folder / "credentials.yml")
