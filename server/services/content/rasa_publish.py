@@ -245,6 +245,9 @@ async def _heal(ctx: ServiceContext, state: _State, version: int,
     except ServiceError as exc:
         state.retry_at = time.monotonic() + RETRY_AFTER_S
         log.warning("re-loading version %d on the Rasa server failed: %s", version, exc.message)
+    except Exception:
+        state.retry_at = time.monotonic() + RETRY_AFTER_S
+        log.exception("re-loading version %d on the Rasa server failed", version)
     finally:
         state.healing = False
 
