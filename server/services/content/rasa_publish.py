@@ -46,6 +46,7 @@ RECORD_KEY = "rasa_model"
 MODELS_DIR = "models"  # Rasa's default models path, relative to the Rasa server's directory
 PUBLISH_GRACE_S = 600.0  # a model loaded this recently may belong to a publish still storing its version
 RETRY_AFTER_S = 600.0  # after a failed background re-load, wait this long before the next one
+STATUS_TIMEOUT_S = 2.0  # sync runs before the server accepts connections: a silent Rasa must not hold it
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -209,7 +210,7 @@ async def sync(ctx: ServiceContext, client: httpx.AsyncClient | None = None) -> 
     http = client or client_for(ctx.settings)
     try:
         status = await _call(http, "GET", "/status", "report its model",
-                             timeout=ctx.settings.rasa_timeout)
+                             timeout=min(ctx.settings.rasa_timeout, STATUS_TIMEOUT_S))
     except Unavailable as exc:
         if "HTTP 409" not in exc.message:  # 409: Rasa runs without a model; load one
             log.warning("rasa status: %s", exc.message)
