@@ -82,8 +82,9 @@ class BotTurn:
     safety: bool = False
     # The new value of BotContext.fallback_streak after this turn.
     fallback_streak: int = 0
-    # The published content version that answered (the embedded bot's live content); None
-    # for a runtime without versions (a Rasa server, the minimal test bot).
+    # The published content version that answered: the embedded bot's live content, or the
+    # version the Rasa server was last seen to have loaded; None when unknown (a Rasa server
+    # with a model of its own, the minimal test bot).
     content_version: int | None = None
 
 

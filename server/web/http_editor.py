@@ -181,10 +181,8 @@ async def import_zip(request: Request) -> Response:
 async def live_version(request: Request) -> Response:
     await _editor(request)
     ctx = service_context(request)
-    bot = live.live_bot(ctx)
-    return JSONResponse({
-        "published": await store.latest_version(ctx),
-        "live_here": bot.version if bot is not None else None})
+    return JSONResponse({"published": await store.latest_version(ctx),
+                         "live_here": live.live_version(ctx)})
 
 
 async def plain_check(request: Request) -> Response:

@@ -79,6 +79,16 @@ class LiveBot:
             return True
 
 
+def live_version(ctx: ServiceContext) -> int | None:
+    """The content version this process answers from: its LiveBot's, or the one the Rasa
+    server was last seen to have loaded (None: unknown, or a bot without versions)."""
+    bot = live_bot(ctx)
+    if bot is not None:
+        return bot.version
+    rasa = rasa_publish.rasa_bot(ctx)
+    return rasa.content_version if rasa is not None else None
+
+
 def live_bot(ctx: ServiceContext) -> LiveBot | None:
     """The process's LiveBot, also when it is wrapped (e.g. timed for /metrics: `.inner`)."""
     bot: object = ctx.bot

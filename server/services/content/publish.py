@@ -16,7 +16,7 @@ from bot.engine.engine import Engine
 from bot.engine.loader import ProjectError
 from server.protocol.frames import ContentPublished
 from server.services.content import evaluation, gate, rasa_publish, store
-from server.services.content.live import CONTENT_TOPIC, live_bot
+from server.services.content.live import CONTENT_TOPIC, live_version
 from server.services.content.report import report_for
 from server.services.context import ServiceContext
 from server.services.errors import Conflict, InvalidInput, NotFound
@@ -124,8 +124,7 @@ async def _insert(ctx: ServiceContext, content: bot_content.Content, staff: str,
 
 async def versions(ctx: ServiceContext) -> dict[str, Any]:
     rows = await store.versions(ctx)
-    bot = live_bot(ctx)
-    live = bot.version if bot is not None else None
+    live = live_version(ctx)
     latest = rows[0].version if rows else 0
     async with ctx.db.read() as session:
         changes = list(await session.scalars(
