@@ -112,6 +112,7 @@ class QueueItem(BaseModel):
     topic: str | None
     priority: bool
     municipality: str | None
+    queue: str = "default"  # the service queue it waits in (issue 13)
 
 
 class QueueSnapshot(ServerFrame):

@@ -9,11 +9,18 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
-from server.store import models, models_content, models_inbox, models_review, models_stats
+from server.store import (
+    models,
+    models_content,
+    models_inbox,
+    models_queues,
+    models_review,
+    models_stats,
+)
 
 target_metadata = SQLModel.metadata
 REGISTERED = (models, models_stats, models_content, models_inbox,
-              models_review)  # importing them registers their tables
+              models_review, models_queues)  # importing them registers their tables
 
 
 def _run(connection: Connection) -> None:
