@@ -69,7 +69,7 @@ class Api:
 
     def queue(self, queue_id: str) -> dict[str, Any]:
         items = self.call("GET", "/api/v1/supervisor/queues")["items"]
-        return next(q for q in items if q["id"] == queue_id)  # type: ignore[no-any-return]
+        return next(q for q in items if q["id"] == queue_id)
 
     def queue_of(self, chat_id: str) -> str | None:
         data = self.call("GET", "/api/v1/supervisor/overview")
