@@ -20,7 +20,7 @@ import pytest
 from tests.backends import BACKENDS, Backend, server_pair
 from tests.clients import Resident, StaffClient, unique
 from tests.editor.editor_helpers import Api, api
-from tests.processes import ServerProcess, create_staff
+from tests.processes import ServerProcess, create_staff, run_cli
 
 pytestmark = pytest.mark.timeout(300)
 ALWAYS = {"always": True, "tz": "Europe/Helsinki", "weekly": {}, "exceptions": []}
@@ -210,3 +210,25 @@ async def test_transfer_between_queues_across_two_processes(
     assert [n["text"] for n in moved["notes"]] == ["velka-asia"]
     for client in (staff_a, staff_b, resident):
         await client.close()
+
+
+async def test_the_demo_queue_command_adds_a_second_service_once(tmp_path: Path) -> None:
+    """`make run` runs `neuvo queue demo` before serving: the demo shows two services."""
+    from tests.processes import base_env, migrate
+
+    env = base_env(f"sqlite:///{tmp_path / 'neuvo.db'}")
+    migrate(env)
+    first = run_cli(["queue", "demo"], env)
+    assert first.returncode == 0 and "added" in first.stdout, first.stderr
+    again = run_cli(["queue", "demo"], env)
+    assert again.returncode == 0 and "exists already" in again.stdout
+    server = ServerProcess(env=env, log_path=tmp_path / "server.log")
+    server.start()
+    try:
+        async with httpx.AsyncClient(base_url=server.base_url) as http:
+            items = (await http.get("/api/v1/queues?lang=en")).json()["items"]
+    finally:
+        server.stop()
+    assert [(i["id"], i["name"]) for i in items] == [
+        ("default", "Adult social work"),
+        ("mielenterveys", "Mental health and substance abuse services")]

@@ -223,3 +223,25 @@ async def remove(ctx: ServiceContext, queue_id: str) -> None:
 async def _one(ctx: ServiceContext, queue_id: str) -> dict[str, Any]:
     items = (await admin_list(ctx))["items"]
     return next(item for item in items if item["id"] == queue_id)
+
+
+DEMO = {"id": "mielenterveys",
+        "names": {"fi": "Mielenterveys- ja päihdepalvelut",
+                  "sv": "Mentalvårds- och missbrukstjänster",
+                  "en": "Mental health and substance abuse services"},
+        "descriptions": {"fi": "Neuvontaa mielenterveyden ja päihteiden asioissa.",
+                         "sv": "Rådgivning om psykisk hälsa och missbruk.",
+                         "en": "Advice on mental health and substance use."},
+        "topics": ["mental_health_services", "substance_services"], "position": 1}
+
+
+async def ensure_demo(ctx: ServiceContext) -> bool:
+    """The demo's second public service (`make run`); False when it exists already."""
+    config = await service_config.current(ctx)
+    if config.queues.get(DEMO["id"]) is not None:  # type: ignore[arg-type]
+        return False
+    try:
+        await create(ctx, "system", dict(DEMO))
+    except Conflict:
+        return False
+    return True

@@ -65,9 +65,17 @@ def upgrade() -> None:
                                    server_default='default'))
         batch.add_column(sa.Column('queue_moves', sa.Integer(), nullable=False,
                                    server_default='0'))
+    with op.batch_alter_table('chat_stats') as batch:
+        batch.add_column(sa.Column('entry_queue', STR(length=64), nullable=True))
+        batch.add_column(sa.Column('queue_moved', STR(length=3), nullable=True))
+    op.execute("UPDATE chat_stats SET queue = 'default', entry_queue = 'default', "
+               "queue_moved = 'no' WHERE queue IS NULL")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('chat_stats') as batch:
+        batch.drop_column('queue_moved')
+        batch.drop_column('entry_queue')
     with op.batch_alter_table('chats') as batch:
         batch.drop_column('queue_moves')
         batch.drop_column('entry_queue')
