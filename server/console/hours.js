@@ -40,6 +40,7 @@ export class ServiceAdmin {
   apply(settings) {
     this.settings = settings;
     this.editor.set(settings.hours);
+    $("#hours-form").hidden = false; // hidden until the saved hours are in (no stale edits)
     for (const code of LANGS) $(`#ann-${code}`).value = settings.announcement[code] || "";
     this.render();
   }

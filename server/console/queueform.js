@@ -5,7 +5,7 @@
 
 import { api, errorText } from "./api.js";
 import { $, h, openDialog } from "./dom.js";
-import { LANGS, lang, t, topicLabel } from "./i18n.js";
+import { LANGS, applyTexts, lang, t, topicLabel } from "./i18n.js";
 import { HoursEditor } from "./hourseditor.js";
 import { SAFETY, SERVICE } from "./topics.js";
 
@@ -21,9 +21,12 @@ export class QueueForm {
     this.saved = saved; // called with the stored queue
     this.editing = null;
     this.others = [];
-    this.hours = new HoursEditor({
-      always: $("#qh-always"), tz: $("#qh-tz"), weekly: $("#qh-weekly"), days: $("#qh-days"),
-      exceptions: $("#qh-exceptions"), add: $("#qh-exception-add"),
+    this.hours = null;
+    // The hours editor exists only while the dialog is open (its labels would otherwise
+    // repeat the service hours form's on the page).
+    $("#queue-dialog").addEventListener("close", () => {
+      $("#queue-hours-editor").replaceChildren();
+      this.hours = null;
     });
     $("#queue-hours-mode").addEventListener("change", () => this.syncHours());
     $("#queue-form").addEventListener("submit", (event) => {
@@ -53,6 +56,7 @@ export class QueueForm {
     $("#queue-hours-default").hidden = !isDefault;
     $("#queue-hours-mode").hidden = isDefault;
     $(queue?.hours ? "#queue-hours-own" : "#queue-hours-service").checked = true;
+    this.hours = this.hoursEditor();
     this.hours.set(queue?.hours || NEW_HOURS);
     this.syncHours();
     $("#queue-error").textContent = "";
@@ -76,6 +80,16 @@ export class QueueForm {
       .sort((a, b) => topicLabel(a).localeCompare(topicLabel(b), lang()))
       .map((topic) => box(topic, chosen.has(topic), false)));
     $("#queue-safety-topics").replaceChildren(...SAFETY.map((topic) => box(topic, false, true)));
+  }
+
+  hoursEditor() {
+    const box = $("#queue-hours-editor");
+    box.replaceChildren($("#queue-hours-template").content.cloneNode(true));
+    applyTexts(box);
+    return new HoursEditor({
+      always: $("#qh-always"), tz: $("#qh-tz"), weekly: $("#qh-weekly"), days: $("#qh-days"),
+      exceptions: $("#qh-exceptions"), add: $("#qh-exception-add"),
+    });
   }
 
   syncHours() {
