@@ -145,6 +145,7 @@ class ChatAssigned(ServerFrame):
     notes: list[NoteItem] = []
     # False when the resident's socket has been gone for a while (see chat.presence).
     resident_online: bool = True
+    queue: str = "default"  # the service queue the chat came from (routing, issue 13)
 
 
 class ChatReleased(ServerFrame):

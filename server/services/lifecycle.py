@@ -171,7 +171,7 @@ async def assignment_frame(ctx: ServiceContext, chat: Chat) -> ChatAssigned:
     return ChatAssigned(chat_id=chat.id, lang=chat.lang, topic=chat.topic,
                         municipality=chat.municipality, priority=chat.priority,
                         transcript=await transcript(ctx, chat.id), notes=notes,
-                        resident_online=not chat.resident_away)
+                        resident_online=not chat.resident_away, queue=chat.queue)
 
 
 async def take_next(ctx: ServiceContext, staff: Staff) -> str:

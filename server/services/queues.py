@@ -57,13 +57,26 @@ def check_queue_id(queues: Any, queue_id: str | None) -> str:
     return str(queue.id)
 
 
+class QueueInUse(Conflict):
+    """A queue with open chats or staff cannot be deleted (the counts say why)."""
+
+    def __init__(self, open_chats: int, members: int) -> None:
+        super().__init__(f"the queue still has {open_chats} open chats and {members} staff "
+                         "members; move them first")
+        self.open_chats, self.members = open_chats, members
+
+    def details(self) -> dict[str, Any]:
+        return {"open_chats": self.open_chats, "members": self.members}
+
+
 def view(queue: QueueConfig, config: service_config.ServiceConfig,
-         counts: dict[str, int]) -> dict[str, Any]:
+         counts: dict[str, int], usernames: dict[str, str]) -> dict[str, Any]:
     return {"id": queue.id, "names": queue.names, "descriptions": queue.descriptions,
             "hours": hours_to_json(queue.hours) if queue.hours else None,
             "announcement": queue.announcement, "topics": list(queue.topics),
             "crisis": queue.crisis, "public": queue.public, "position": queue.position,
             "revision": queue.revision, "members": sorted(queue.members),
+            "member_usernames": sorted(usernames[m] for m in queue.members if m in usernames),
             "waiting": counts.get(queue.id, 0), "default": queue.id == DEFAULT_QUEUE}
 
 
@@ -72,8 +85,9 @@ async def admin_list(ctx: ServiceContext) -> dict[str, Any]:
     async with ctx.db.read() as session:
         rows = (await session.execute(select(col(Chat.queue), func.count()).where(
             col(Chat.state) == "queued").group_by(col(Chat.queue)))).all()
+        names = dict((await session.execute(select(col(Staff.id), col(Staff.username)))).all())
     counts = {str(q): int(n) for q, n in rows}
-    return {"items": [view(q, config, counts) for q in config.queues.items]}
+    return {"items": [view(q, config, counts, names) for q in config.queues.items]}
 
 
 def _texts(value: Any, what: str, limit: int, required: bool) -> dict[str, str]:
@@ -214,8 +228,7 @@ async def remove(ctx: ServiceContext, queue_id: str) -> None:
         members = await session.scalar(select(func.count()).select_from(QueueMember).where(
             col(QueueMember.queue_id) == queue_id))
         if open_chats or members:
-            raise Conflict(f"the queue still has {open_chats} open chats and {members} staff "
-                           "members; move them first")
+            raise QueueInUse(int(open_chats or 0), int(members or 0))
         await session.execute(delete(ServiceQueue).where(col(ServiceQueue.id) == queue_id))
     await _changed(ctx)
 
