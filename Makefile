@@ -26,6 +26,7 @@ $(BIN)/.installed-test: pyproject.toml
 run: $(BIN)/.installed
 	-deploy/dev/ensure-voikko.sh --optional
 	NEUVO_DEV=1 $(BIN)/neuvo db upgrade
+	NEUVO_DEV=1 $(BIN)/neuvo queue demo
 	NEUVO_DEV=1 $(BIN)/neuvo serve --port $(PORT)
 
 services:

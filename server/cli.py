@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     deactivate = staff.add_parser("deactivate", help="deactivate an account, ending its sessions")
     deactivate.add_argument("username")
 
+    queue = sub.add_parser("queue", help="service queues").add_subparsers(
+        dest="queue_command", required=True)
+    queue.add_parser("demo", help="add the demo's second public service queue (idempotent)")
+
     from server.privacy.cli import add_command as add_anonymise_command
 
     add_anonymise_command(sub)
@@ -91,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"neuvo: {exc}", file=sys.stderr)
         return 2
     handlers = {"serve": _serve, "db": _db, "staff": _staff,
-                "privacy": _privacy, "audit": _privacy}
+                "privacy": _privacy, "audit": _privacy, "queue": _queue}
     try:
         return handlers[args.command](args, settings)
     except ConfigError as exc:
@@ -141,6 +145,18 @@ async def _demo_account(settings: Settings) -> None:
         await db.dispose()
     print(f"\n  Demo staff account (development only): username demo, password {password}\n",
           flush=True)
+
+
+def _queue(args: argparse.Namespace, settings: Settings) -> int:
+    from server.privacy.commands import offline_context
+    from server.services import queues
+
+    async def run() -> bool:
+        async with offline_context(settings) as ctx:
+            return await queues.ensure_demo(ctx)
+
+    print("demo queue added" if asyncio.run(run()) else "demo queue exists already")
+    return 0
 
 
 def _db(args: argparse.Namespace, settings: Settings) -> int:

@@ -18,6 +18,7 @@ import server.store.models
 import server.store.models_content
 import server.store.models_directory
 import server.store.models_inbox
+import server.store.models_queues
 import server.store.models_review
 import server.store.models_stats  # registers the tables
 from server.config import to_async_url

@@ -10,7 +10,7 @@ const { $ } = view;
 
 export class App {
   constructor(config, host, store) {
-    this.config = config; // {municipality}
+    this.config = config; // {municipality, queue}
     this.host = host;
     this.store = store;
     this.chat = null;
@@ -23,10 +23,12 @@ export class App {
   // ----- intro ---------------------------------------------------------------------------
   async loadStatus() {
     try {
-      const res = await fetch(`/api/v1/service/status?lang=${encodeURIComponent(getLang())}`,
+      const query = new URLSearchParams({ lang: getLang() });
+      if (this.config.queue) query.set("queue", this.config.queue); // that service's status
+      const res = await fetch(`/api/v1/service/status?${query}`,
         { headers: { Accept: "application/json" } });
       this.status = res.ok ? await res.json() : null;
-      view.showServiceStatus(this.status);
+      view.showServiceStatus(this.status, Boolean(this.config.queue));
     } catch {
       view.showServiceStatus(null);
     }
@@ -40,6 +42,7 @@ export class App {
     try {
       const body = { lang: getLang() };
       if (this.config.municipality) body.municipality = this.config.municipality;
+      if (this.config.queue) body.queue = this.config.queue; // the entry point (data-queue)
       const res = await fetch("/api/v1/chats", { method: "POST",
         headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
       if (res.status !== 201) throw new Error(`HTTP ${res.status}`);

@@ -17,7 +17,8 @@ const params = new URLSearchParams(location.search);
 const host = new HostBridge(params.get("host"));
 const store = await openStore(host);
 const stored = store.loadChat();
-const app = new App({ municipality: params.get("municipality") || null }, host, store);
+const app = new App({ municipality: params.get("municipality") || null,
+  queue: params.get("queue") || null }, host, store);
 
 function init() {
   applyTheme(params.get("color"));

@@ -1,6 +1,7 @@
 /* Neuvo widget loader for host pages. Embed with:
  *   <script src="https://neuvo.example.fi/widget/neuvo.js" data-server="https://neuvo.example.fi"
- *           data-lang="fi" data-municipality="Seinäjoki" data-color="#005eb8" data-title="…" async></script>
+ *           data-lang="fi" data-municipality="Seinäjoki" data-queue="…" data-color="#005eb8"
+ *           data-title="…" async></script>
  * It adds a launcher button in a shadow root and opens the chat UI (chat.html, served by the
  * Neuvo server) in an iframe. The two talk by postMessage with origin and source checks. */
 (function () {
@@ -122,7 +123,7 @@
   function ensureFrame() {
     if (frame) return;
     var params = new URLSearchParams({ lang: lang, host: location.origin });
-    ["municipality", "color", "title"].forEach(function (name) {
+    ["municipality", "queue", "color", "title"].forEach(function (name) {
       if (data[name]) params.set(name, data[name]);
     });
     frame = document.createElement("iframe");

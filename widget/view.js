@@ -84,7 +84,11 @@ export function showTyping(active, who) {
   if (active) typingTimer = setTimeout(() => showTyping(false), 15_000);
 }
 
-export function showServiceStatus(status) {
+// `named`: the widget opens one service (data-queue), so its name is shown too.
+export function showServiceStatus(status, named = false) {
+  const name = named && typeof status?.queue_name === "string" ? status.queue_name : "";
+  $("service-name").textContent = name ? t("status_service", { name }) : "";
+  $("service-name").hidden = !name;
   if (!status) {
     $("service-status").textContent = t("status_failed");
     $("service-hours").hidden = true;

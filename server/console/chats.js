@@ -66,6 +66,7 @@ export class Chats {
     Object.assign(chat, {
       lang: frame.lang, topic: frame.topic, municipality: frame.municipality,
       priority: Boolean(frame.priority), notes: frame.notes || [], connection, ended: null,
+      queue: frame.queue || this.app.queue.queueOf.get(frame.chat_id) || chat.queue || null,
     });
     if (chat.historyEnd === null) {
       const bot = frame.transcript.filter((m) => m.author === "bot");

@@ -9,6 +9,7 @@ import { CannedPicker } from "./canned.js";
 import { CloseDialog } from "./closechat.js";
 import { Consultations } from "./consult.js";
 import { Queue } from "./queue.js";
+import { ServiceQueues } from "./services.js";
 import { SessionClock } from "./session.js";
 import { bindShortcuts, renderHelp } from "./shortcuts.js";
 import { StaffSocket } from "./socket.js";
@@ -31,6 +32,7 @@ const app = {
     el.hidden = !text;
   },
 };
+app.services = new ServiceQueues();
 app.queue = new Queue(app);
 app.chats = new Chats(app);
 app.canned = new CannedPicker(app);
@@ -71,6 +73,7 @@ function socketErrorText(frame) {
 
 function routeError(frame) {
   if (frame.code === "unauthorized" && !frame.chat_id) return; // close 4401 follows
+  if (app.transfer.refused(frame)) return; // the chosen service closed meanwhile: confirm
   if (frame.client_msg_id && app.chats.failed(frame)) return;
   if (frame.chat_id && app.chats.get(frame.chat_id)?.ended) {
     // A read mark or typing frame that crossed the chat's end: nothing for anyone to do.
@@ -101,6 +104,8 @@ function startConsole(me) {
   app.me = me;
   app.capacity = me.capacity;
   app.chats.numbers.use(me.username);
+  app.services.use(me);
+  app.services.load().catch(() => {}); // names of other services; mine come with /me
   setCsrf(me.csrf_token);
   $("#login-view").hidden = true;
   $("#app-view").hidden = false;

@@ -9,6 +9,7 @@ import { EVAL_STRINGS } from "./strings_editor_eval.js";
 import { INBOX_STRINGS } from "./strings_editor_inbox.js";
 import { TOOLS_STRINGS } from "./strings_editor_tools.js";
 import { DIRECTORY_STRINGS } from "./strings_directory.js";
+import { QUEUE_STRINGS } from "./strings_queues.js";
 import { TOPICS } from "./topics.js";
 import { safeStorageGet, safeStorageSet } from "./dom.js";
 
@@ -16,7 +17,7 @@ export const LANGS = ["fi", "sv", "en"];
 const STRINGS = Object.fromEntries(LANGS.map((code) =>
   [code, { ...CONSOLE_STRINGS[code], ...ADMIN_STRINGS[code], ...STATS_STRINGS[code],
             ...EDITOR_STRINGS[code], ...EVAL_STRINGS[code], ...TOOLS_STRINGS[code],
-            ...INBOX_STRINGS[code], ...DIRECTORY_STRINGS[code] }]));
+            ...INBOX_STRINGS[code], ...DIRECTORY_STRINGS[code], ...QUEUE_STRINGS[code] }]));
 const STORAGE_KEY = "neuvo.console.lang";
 const listeners = [];
 let current = LANGS.includes(safeStorageGet(STORAGE_KEY)) ? safeStorageGet(STORAGE_KEY) : "fi";

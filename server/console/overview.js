@@ -1,9 +1,10 @@
-// Supervisor overview: queue, chats in progress, staff on duty and today's volumes, polled
-// every 2 s; rows are updated in place so focus stays put. Reassign from here.
+// Supervisor overview: the service queues (length, longest wait, open now, staff on duty),
+// the queue, chats in progress, staff on duty and today's volumes, polled every 2 s; rows
+// are updated in place so focus stays put. Reassign from here, also to another service.
 
 import { api, errorText } from "./api.js";
 import { $, announce, formatDuration, h, openDialog, syncList } from "./dom.js";
-import { langName, t, topicLabel } from "./i18n.js";
+import { lang, langName, t, topicLabel } from "./i18n.js";
 import { pageAlert } from "./pageshell.js";
 
 const POLL_MS = 2_000;
@@ -16,6 +17,7 @@ export class Overview {
       event.preventDefault();
       this.reassign();
     });
+    $("#reassign-to").addEventListener("change", () => this.syncQueueChoice());
   }
 
   start() {
@@ -63,14 +65,15 @@ export class Overview {
         el.querySelector("dt").textContent = t(key);
         el.querySelector("dd").textContent = value;
       });
+    this.renderQueues(d.queues || []);
     $("#ov-queue-empty").hidden = d.queue.items.length > 0;
-    syncList($("#ov-queue"), d.queue.items, (i) => i.chat_id, () => this.row(5),
-      (tr, i) => this.fill(tr, i, [this.topicCell(i), langName(i.lang),
+    syncList($("#ov-queue"), d.queue.items, (i) => i.chat_id, () => this.row(6),
+      (tr, i) => this.fill(tr, i, [this.topicCell(i), this.queueName(i.queue), langName(i.lang),
         i.municipality || t("municipality_unknown"), formatDuration(i.waited_s)]));
     $("#ov-chats-empty").hidden = d.chats.length > 0;
-    syncList($("#ov-chats"), d.chats, (c) => c.chat_id, () => this.row(5),
-      (tr, c) => this.fill(tr, c, [this.topicCell(c), langName(c.lang), c.display_name,
-        formatDuration(c.active_s)]));
+    syncList($("#ov-chats"), d.chats, (c) => c.chat_id, () => this.row(6),
+      (tr, c) => this.fill(tr, c, [this.topicCell(c), this.queueName(c.queue), langName(c.lang),
+        c.display_name, formatDuration(c.active_s)]));
     $("#ov-staff-empty").hidden = d.staff.length > 0;
     syncList($("#ov-staff"), d.staff, (s) => s.username, () => this.row(4, false),
       (tr, s) => {
@@ -80,6 +83,26 @@ export class Overview {
         cells[2].textContent = `${s.active_chats}/${s.capacity}`;
         cells[3].textContent = s.languages.map(langName).join(", ");
       });
+  }
+
+  // One row per service queue: waiting, longest wait, open now, staff on duty serving it.
+  renderQueues(queues) {
+    $("#ov-queues-wrap").hidden = queues.length < 2;
+    syncList($("#ov-queues"), queues, (q) => q.id, () => this.row(5, false), (tr, q) => {
+      const cells = tr.children;
+      cells[0].textContent = this.queueName(q.id);
+      cells[1].textContent = String(q.length);
+      cells[2].textContent = q.length ? formatDuration(q.longest_wait_s) : "–";
+      cells[3].textContent = t(q.open_now ? "ov_open" : "ov_closed");
+      cells[4].textContent = String(q.staff_on_duty);
+      tr.classList.toggle("is-warning", q.length > 0 && (!q.open_now || q.staff_on_duty === 0));
+    });
+  }
+
+  queueName(queueId) {
+    const id = queueId || "default";
+    const q = (this.data?.queues || []).find((x) => x.id === id);
+    return q?.names?.[lang()] || q?.names?.fi || q?.name || id;
   }
 
   topicCell(item) {
@@ -115,8 +138,17 @@ export class Overview {
     const options = d.staff.filter((s) => s.status === "available" && s.username !== item.username)
       .map((s) => h("option", { value: s.username },
         `${s.display_name} (${s.active_chats}/${s.capacity}; ${s.languages.join(", ")})`));
-    if (item.username) options.unshift(h("option", { value: "queue" }, t("transfer_queue")));
+    const several = (d.queues || []).length > 1;
+    if (item.username || several) {
+      options.unshift(h("option", { value: "queue" },
+        t(item.username ? "transfer_queue" : "reassign_other_queue")));
+    }
     select.replaceChildren(...options);
+    $("#reassign-queue").replaceChildren(...(several ? d.queues : []).map((q) =>
+      h("option", { value: q.id }, q.id === (item.queue || "default")
+        ? t("reassign_queue_same", { name: this.queueName(q.id) }) : this.queueName(q.id))));
+    $("#reassign-queue").value = item.queue || "default";
+    this.syncQueueChoice();
     $("#reassign-what").textContent = t("reassign_what", {
       topic: topicLabel(item.topic), lang: langName(item.lang),
       who: item.display_name || t("reassign_in_queue"),
@@ -133,6 +165,13 @@ export class Overview {
       return;
     }
     const body = { to };
+    const queue = $("#reassign-queue-field").hidden ? "" : $("#reassign-queue").value;
+    const current = this.target.queue || "default";
+    if (to === "queue" && queue && queue !== current) body.queue = queue;
+    if (to === "queue" && !this.target.username && !body.queue) {
+      $("#reassign-error").textContent = t("reassign_choose_queue");
+      return;
+    }
     const note = $("#reassign-note").value.trim();
     if (note) body.note = note;
     try {
@@ -143,5 +182,11 @@ export class Overview {
     } catch (error) {
       $("#reassign-error").textContent = errorText(error);
     }
+  }
+
+  // The service choice is shown only for "to the queue" when there are several services.
+  syncQueueChoice() {
+    const several = $("#reassign-queue").options.length > 1;
+    $("#reassign-queue-field").hidden = !several || $("#reassign-to").value !== "queue";
   }
 }

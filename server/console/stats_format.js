@@ -50,5 +50,6 @@ export function valueLabel(kind, value) {
   if (kind === "outcome") return t(`outcome_${value}`, {}, t(`stats_outcome_${value}`, {}, value));
   if (kind === "lang") return langName(value);
   if (kind === "handled_by") return t(`stats_${value}`);
+  if (kind === "queue_moved") return t(`stats_moved_${value}`, {}, value);
   return value;
 }

@@ -188,5 +188,8 @@ export function renderAll(container, ctx, report, weekly) {
     breakdownSection(ctx, "outcome", report.outcome),
     feedbackSection(ctx, report.summary.feedback),
     breakdownSection(ctx, "municipality", report.municipality, { chart: false }),
-    breakdownSection(ctx, "lang", report.lang, { chart: false }));
+    breakdownSection(ctx, "lang", report.lang, { chart: false }),
+    breakdownSection(ctx, "queue", report.queue, { chart: false }),
+    breakdownSection(ctx, "entry_queue", report.entry_queue, { chart: false }),
+    breakdownSection(ctx, "queue_moved", report.queue_moved, { chart: false }));
 }

@@ -1,5 +1,6 @@
 // The supervisor page: live overview (polled every 2 s), residents' feedback, staff
-// accounts, canned replies, service hours and the announcement. One section is shown at a time (#hash navigation).
+// accounts, canned replies, service hours and the announcement, and the service queues. One
+// section is shown at a time (#hash navigation).
 
 import { $, $$ } from "./dom.js";
 import { applyTexts, onLangChange } from "./i18n.js";
@@ -9,8 +10,9 @@ import { StaffAdmin } from "./staffadmin.js";
 import { CannedAdmin } from "./cannedadmin.js";
 import { ServiceAdmin } from "./hours.js";
 import { FeedbackView } from "./feedbackview.js";
+import { QueueAdmin } from "./queueadmin.js";
 
-const SECTIONS = ["overview", "feedback", "staff", "canned", "service"];
+const SECTIONS = ["overview", "feedback", "staff", "canned", "service", "queues"];
 
 async function main() {
   let me;
@@ -26,6 +28,7 @@ async function main() {
     staff: new StaffAdmin(me),
     canned: new CannedAdmin(),
     service: new ServiceAdmin(),
+    queues: new QueueAdmin(),
   };
   const show = (focus) => {
     const name = SECTIONS.includes(location.hash.slice(1)) ? location.hash.slice(1) : "overview";

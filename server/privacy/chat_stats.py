@@ -137,6 +137,8 @@ def build_row(chat: Chat, messages: Iterable[Message], score: int | None) -> Cha
     assert closed_at is not None
     return ChatStats(
         chat_id=chat.id, lang=chat.lang, municipality=chat.municipality,
+        queue=chat.queue, entry_queue=chat.entry_queue,
+        queue_moved="yes" if chat.queue_moves or chat.queue != chat.entry_queue else "no",
         created_at=chat.created_at, handoff_at=chat.handoff_at, queued_at=chat.queued_at,
         first_accepted_at=chat.first_accepted_at, closed_at=closed_at,
         closed_by=chat.closed_by, handled_by=handled_by(chat), priority=chat.priority,

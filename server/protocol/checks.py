@@ -76,3 +76,6 @@ def parse_json(text: str | bytes, what: str) -> Any:
         raise InvalidInput(f"{what} is not valid JSON (or nested too deeply)") from None
     check_depth(data)
     return data
+
+# A service queue's id (routing, issue 13).
+QueueId = Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,32}$")]

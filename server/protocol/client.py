@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from server.protocol.checks import MAX_INT, SafeStr
+from server.protocol.checks import MAX_INT, QueueId, SafeStr
 from server.protocol.frames import MAX_TEXT_CHARS, Outcome
 
 ClientMsgId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -113,6 +113,10 @@ class ChatTransfer(ClientFrame):
     # A colleague's username, or "queue" to put the chat back in the queue.
     to: Annotated[SafeStr, Field(min_length=1, max_length=64)]
     note: Annotated[SafeStr, Field(max_length=MAX_TEXT_CHARS)] | None = None
+    # With to = "queue": another service queue's id (the resident is told which service
+    # continues); `confirm` transfers to a queue that is closed now.
+    queue: QueueId | None = None
+    confirm: bool = False
 
 
 class CloseTags(ClientFrame):
@@ -133,6 +137,7 @@ class ChatReassign(ClientFrame):
     type: Literal["chat.reassign"]
     chat_id: Id
     to: Annotated[SafeStr, Field(min_length=1, max_length=64)]
+    queue: QueueId | None = None  # with to = "queue": move it to this service queue
 
 
 StaffFrame = Annotated[

@@ -112,6 +112,7 @@ class QueueItem(BaseModel):
     topic: str | None
     priority: bool
     municipality: str | None
+    queue: str = "default"  # the service queue it waits in (issue 13)
 
 
 class QueueSnapshot(ServerFrame):
@@ -144,6 +145,7 @@ class ChatAssigned(ServerFrame):
     notes: list[NoteItem] = []
     # False when the resident's socket has been gone for a while (see chat.presence).
     resident_online: bool = True
+    queue: str = "default"  # the service queue the chat came from (routing, issue 13)
 
 
 class ChatReleased(ServerFrame):

@@ -12,11 +12,13 @@ from bot.api import BotContext, BotTurn
 from bot.catalogue import CONVERSATION_INTENTS, FALLBACK_INTENT, SAFETY_INTENTS
 from bot.texts import unavailable_turn
 from server.protocol.frames import Button
-from server.services import directory_bot, lifecycle, service_config
+from server.services import directory_bot, lifecycle, routing, service_config
 from server.services.content import inbox_capture
 from server.services.context import ServiceContext
+from server.services.errors import InvalidInput
 from server.services.messages import post_message
 from server.services.presence import answering_recently
+from server.services.queue import answering_in
 from server.store.models import Chat, Message
 
 log = logging.getLogger(__name__)
@@ -24,15 +26,21 @@ LOCK_TIMEOUT_S = 30.0
 
 
 async def bot_context(ctx: ServiceContext, chat: Chat) -> BotContext:
-    hours = (await service_config.current(ctx)).hours
+    """The chat's service queue decides the hours and who is on duty."""
+    config = await service_config.current(ctx)
+    hours = config.hours_of(chat.queue)
     open_now = hours.is_open(ctx.clock())
     services, places = await directory_bot.bot_directory(ctx, chat.municipality, chat.lang)
+    if config.queues.several:
+        answering = await answering_in(ctx, config.queues.of(chat.queue).id)
+    else:
+        answering = await answering_recently(ctx)  # one queue: the cached count
     return BotContext(
         chat_id=chat.id, lang=chat.lang,  # type: ignore[arg-type]
         in_service_hours=open_now,
         service_hours_text=hours.describe(chat.lang, ctx.clock()),
         fallback_streak=chat.fallback_streak,
-        staff_on_duty=open_now and await answering_recently(ctx) > 0,
+        staff_on_duty=open_now and answering > 0,
         municipality=chat.municipality, services=services, service_municipalities=places)
 
 
@@ -57,6 +65,14 @@ async def run_bot_turn(ctx: ServiceContext, chat_id: str, text: str,
     async with ctx.backends.locks.lock(f"bot:{chat_id}", LOCK_TIMEOUT_S):
         chat = await lifecycle.load_chat(ctx, chat_id)
         if chat.state not in ("bot", "queued"):
+            return
+        choice = routing.parse_choice(text)
+        if choice is not None:  # a service-choice button: queue the chat there
+            if chat.state == "bot":
+                try:
+                    await lifecycle.choose_service(ctx, chat, choice)
+                except InvalidInput:
+                    log.info("a service choice named no public queue; ignored")
             return
         chat = await directory_bot.remember_municipality(ctx, chat, text)  # a directory button
         turn = await _ask_bot(ctx, chat, text)

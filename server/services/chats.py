@@ -32,10 +32,14 @@ def client_key(ctx: ServiceContext, address: str) -> str:
 
 
 async def create_chat(ctx: ServiceContext, lang: str, municipality: str | None,
-                      client_address: str) -> tuple[Chat, str]:
-    """Open an anonymous chat; returns the chat and the resident token (shown once)."""
+                      client_address: str, queue: str | None = None) -> tuple[Chat, str]:
+    """Open an anonymous chat; returns the chat and the resident token (shown once).
+    `queue` is the entry point (the widget's data-queue); without it the general door."""
+    from server.services import queues, service_config
+
     if lang not in LANGS:
         raise InvalidInput(f"lang must be one of {vocabulary.one_of(LANGS)}")
+    entry = queues.check_queue_id((await service_config.current(ctx)).queues, queue)
     if municipality is not None and not (1 <= len(municipality.strip()) <= 100):
         raise InvalidInput("municipality must be 1–100 characters")
     allowed = await ctx.backends.limiter.hit(
@@ -46,7 +50,7 @@ async def create_chat(ctx: ServiceContext, lang: str, municipality: str | None,
     now = ctx.clock()
     chat = Chat(id=uuid.uuid4().hex, token_hash=hash_token(token), lang=lang,
                 municipality=municipality.strip() if municipality else None,
-                created_at=now, last_activity_at=now)
+                created_at=now, last_activity_at=now, queue=entry, entry_queue=entry)
     async with ctx.db.write() as session:
         session.add(chat)
     await greet(ctx, chat)

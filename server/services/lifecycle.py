@@ -22,13 +22,13 @@ from server.protocol.frames import (
     ChatStateFrame,
     NoteItem,
 )
-from server.services import service_config, texts
+from server.services import routing, service_config, texts
 from server.services.accounts import chat_account
 from server.services.context import ServiceContext, chat_topic, staff_topic
-from server.services.errors import ChatClosed, Conflict, Forbidden, NotFound
+from server.services.errors import ChatClosed, Conflict, Forbidden, InvalidInput, NotFound
 from server.services.messages import post_message, transcript
-from server.services.presence import answering_count
-from server.services.queue import publish_queue, queued_chats
+from server.services.queue import answering_in, publish_queue, queued_chats
+from server.services.queue_config import QueueConfig
 from server.store.models import Chat, InternalNote, Staff, aware
 
 log = logging.getLogger(__name__)
@@ -69,30 +69,53 @@ async def request_handoff(ctx: ServiceContext, chat_id: str, *, priority: bool =
     # A safety cue anywhere in the chat keeps its priority until it is closed.
     priority = priority or chat.safety_topic is not None
     if chat.state in ("queued", "active"):
-        if priority and not chat.priority:
-            await transition(ctx, chat_id, [col(Chat.state) == "queued"], {"priority": True})
-            await publish_queue(ctx)
+        if priority and chat.state == "queued":
+            # A safety cue moves a waiting chat to the crisis queue, first in line.
+            crisis = (await service_config.current(ctx)).queues.crisis.id
+            if not chat.priority or chat.queue != crisis:
+                await transition(ctx, chat_id, [col(Chat.state) == "queued"],
+                                 {"priority": True, "queue": crisis})
+                await publish_queue(ctx)
         return chat.state
-    service_hours = (await service_config.current(ctx)).hours
-    if not service_hours.is_open(ctx.clock()):
-        hours = service_hours.describe(chat.lang, ctx.clock())
-        await post_message(ctx, chat_id, "system", texts.text("closed_hours", chat.lang, hours=hours))
+    config = await service_config.current(ctx)
+    target = routing.route(config.queues, chat, priority)
+    if target.queue is None:  # the resident came in by the general door: which service?
+        await post_message(ctx, chat_id, "bot", texts.text("choose_service", chat.lang),
+                           buttons=routing.choice_buttons(config.queues, chat.lang))
+        return "bot"
+    queue = target.queue
+    if not config.hours_of(queue.id).is_open(ctx.clock()):
+        await post_message(ctx, chat_id, "system",
+                           routing.closed_text(config, queue, chat.lang, ctx.clock()))
         return "bot"
     now = ctx.clock()
     if not await transition(ctx, chat_id, [col(Chat.state) == "bot"], {
-            "state": "queued", "priority": priority, "queued_at": now, "handoff_at": now,
-            "resident_seen_at": now}):
+            "state": "queued", "priority": target.priority, "queued_at": now, "handoff_at": now,
+            "resident_seen_at": now, "queue": queue.id}):
         return (await load_chat(ctx, chat_id)).state
+    priority = target.priority
     if announce:
         key = "queued_priority" if priority else "queued"
-        if not await answering_count(ctx):
+        if not await answering_in(ctx, queue.id):
             key += "_nobody"  # honest: nobody reads the queue right now
         await post_message(ctx, chat_id, "system", texts.text(key, chat.lang))
-    log.info("chat queued%s", " with priority" if priority else "", extra={"chat": chat_id})
+    log.info("chat queued in %s%s", queue.id, " with priority" if priority else "",
+             extra={"chat": chat_id})
     await ctx.publish(chat_topic(chat_id), ChatStateFrame(
         chat_id=chat_id, state="queued", reason="handoff", priority=priority))
     await publish_queue(ctx)
     return "queued"
+
+
+async def choose_service(ctx: ServiceContext, chat: Chat, queue_id: str) -> str:
+    """The resident picked a service from the bot's buttons: queue the chat there."""
+    config = await service_config.current(ctx)
+    queue = config.queues.get(queue_id)
+    if queue is None or not queue.public:
+        raise InvalidInput(f"queue: no service '{queue_id}'", chat_id=chat.id)
+    if not await transition(ctx, chat.id, [col(Chat.state) == "bot"], {"queue": queue.id}):
+        return (await load_chat(ctx, chat.id)).state
+    return await request_handoff(ctx, chat.id)
 
 
 async def active_count(ctx: ServiceContext, staff_id: str) -> int:
@@ -148,13 +171,16 @@ async def assignment_frame(ctx: ServiceContext, chat: Chat) -> ChatAssigned:
     return ChatAssigned(chat_id=chat.id, lang=chat.lang, topic=chat.topic,
                         municipality=chat.municipality, priority=chat.priority,
                         transcript=await transcript(ctx, chat.id), notes=notes,
-                        resident_online=not chat.resident_away)
+                        resident_online=not chat.resident_away, queue=chat.queue)
 
 
 async def take_next(ctx: ServiceContext, staff: Staff) -> str:
-    """Accept the first waiting chat in the staff member's languages (then any language)."""
+    """Accept the most urgent waiting chat of the staff member's queues, preferring the
+    languages they speak (then any language)."""
+    queues = (await service_config.current(ctx)).queues
+    mine = queues.of_staff(staff.id)
     languages = set(staff.language_list)
-    waiting = await queued_chats(ctx)
+    waiting = [c for c in await queued_chats(ctx) if queues.of(c.queue).id in mine]
     ordered = [c for c in waiting if c.lang in languages] + [
         c for c in waiting if c.lang not in languages]
     for chat in ordered:
@@ -164,25 +190,46 @@ async def take_next(ctx: ServiceContext, staff: Staff) -> str:
         except Conflict:
             if await active_count(ctx, staff.id) >= staff.capacity:
                 raise
-    raise Conflict("no chat is waiting in the queue")
+    raise Conflict("no chat is waiting in your queues")
 
 
 async def requeue(ctx: ServiceContext, chat_id: str, staff_id: str, *, reason: str,
-                  released: str = "requeued") -> bool:
-    """Put an active chat back at the head of the queue (disconnect or transfer to queue)."""
-    moved = {"transfers": col(Chat.transfers) + 1} if reason in TRANSFER_REASONS else {}
+                  released: str = "requeued", queue: QueueConfig | None = None) -> bool:
+    """Put an active chat back at the head of a queue (disconnect or transfer), its own or
+    `queue` (a move between services: the resident is told which service continues)."""
+    moved: dict[str, Any] = {"transfers": col(Chat.transfers) + 1} if reason in TRANSFER_REASONS else {}
+    before = await load_chat(ctx, chat_id)
+    other = queue is not None and queue.id != before.queue
+    if other:
+        assert queue is not None
+        moved.update(queue=queue.id, queue_moves=col(Chat.queue_moves) + 1)
     if not await transition(ctx, chat_id, [col(Chat.state) == "active", col(Chat.staff_id) == staff_id],
                              {"state": "queued", "staff_id": None, "requeued": True, **moved}):
         return False
     log.info("chat returned to the queue (%s)", reason, extra={"chat": chat_id})
     chat = await load_chat(ctx, chat_id)
-    key = "staff_disconnected" if reason == "staff_disconnected" else "requeued"
-    await post_message(ctx, chat_id, "system", texts.text(key, chat.lang))
+    if other:
+        assert queue is not None
+        text = texts.text("moved_to_service", chat.lang, service=queue.name(chat.lang))
+    else:
+        key = "staff_disconnected" if reason == "staff_disconnected" else "requeued"
+        text = texts.text(key, chat.lang)
+    await post_message(ctx, chat_id, "system", text)
     await ctx.publish(chat_topic(chat_id), ChatStateFrame(chat_id=chat_id, state="queued",
                                                           reason=reason))
     await ctx.publish(staff_topic(staff_id), ChatReleased(chat_id=chat_id, reason=released))
     await publish_queue(ctx)
     return True
+
+
+async def move_queued(ctx: ServiceContext, chat: Chat, queue: QueueConfig) -> None:
+    """Move a waiting chat to another service's queue; it keeps its place by waiting time."""
+    if not await transition(ctx, chat.id, [col(Chat.state) == "queued"], {
+            "queue": queue.id, "queue_moves": col(Chat.queue_moves) + 1}):
+        raise Conflict("the chat is no longer waiting in the queue", chat_id=chat.id)
+    await post_message(ctx, chat.id, "system",
+                       texts.text("moved_to_service", chat.lang, service=queue.name(chat.lang)))
+    await publish_queue(ctx)
 
 
 async def owned_chat(ctx: ServiceContext, staff: Staff, chat_id: str) -> Chat:

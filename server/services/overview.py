@@ -28,7 +28,23 @@ async def overview(ctx: ServiceContext) -> dict[str, Any]:
         "chats": await _active_chats(ctx, now),
         "today": await today_volumes(ctx, _local_midnight(now, config.hours.tz)),
         "service": {"open_now": config.hours.is_open(now)},
+        "queues": await _per_queue(ctx, config, items, now),
     }
+
+
+async def _per_queue(ctx: ServiceContext, config: service_config.ServiceConfig,
+                     items: list[Any], now: datetime) -> list[dict[str, Any]]:
+    """Each service queue: length, longest wait, open now and staff on duty serving it."""
+    duty = [s for s in await on_duty(ctx) if s.answering]
+    out = []
+    for queue in config.queues.items:
+        mine = [i for i in items if config.queues.of(i.queue).id == queue.id]
+        out.append({"id": queue.id, "name": queue.name("fi"), "names": queue.names,
+                    "length": len(mine),
+                    "longest_wait_s": max((i.waited_s for i in mine), default=0),
+                    "open_now": config.hours_of(queue.id).is_open(now),
+                    "staff_on_duty": sum(1 for s in duty if config.queues.serves(s.id, queue.id))})
+    return out
 
 
 async def on_duty_with_load(ctx: ServiceContext, *,
@@ -58,6 +74,7 @@ async def _active_chats(ctx: ServiceContext, now: datetime) -> list[dict[str, An
     for chat, username, display_name in rows:
         since = aware(chat.accepted_at) or now
         out.append({"chat_id": chat.id, "lang": chat.lang, "topic": chat.topic,
+                    "queue": chat.queue,
                     "priority": chat.priority, "username": username,
                     "display_name": display_name,
                     "active_s": max(0, int((now - since).total_seconds()))})

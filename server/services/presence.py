@@ -70,18 +70,26 @@ async def answering_recently(ctx: ServiceContext) -> int:
     return cache.value
 
 
-async def service_status(ctx: ServiceContext, lang: str) -> dict[str, object]:
+async def service_status(ctx: ServiceContext, lang: str,
+                         queue_id: str | None = None) -> dict[str, object]:
     """What the widget shows before a chat: open now, staff answering (0 when closed), the
-    hours and the announcement in `lang`."""
-    from server.services import service_config
+    hours and the announcement in `lang` — of one service queue when `queue_id` is given."""
+    from server.services import queues, service_config
+    from server.services.queue import answering_in
 
     if lang not in service_config.LANGS:
         raise InvalidInput(f"lang must be one of {one_of(service_config.LANGS)}")
     config = await service_config.current(ctx)
-    open_now = config.hours.is_open(ctx.clock())
+    queue = config.queues.of(queues.check_queue_id(config.queues, queue_id))
+    hours = config.hours_of(queue.id)
+    open_now = hours.is_open(ctx.clock())
+    own_note = queue.announcement.get(lang) or next(
+        (text for text in queue.announcement.values() if text), None)
     return {
         "open_now": open_now,
-        "staff_on_duty": await answering_count(ctx) if open_now else 0,
-        "hours_text": config.hours.describe(lang, ctx.clock()),
-        "announcement": config.announcement_for(lang),
+        "staff_on_duty": await answering_in(ctx, queue.id) if open_now else 0,
+        "hours_text": hours.describe(lang, ctx.clock()),
+        "announcement": own_note or config.announcement_for(lang),
+        "queue": queue.id,
+        "queue_name": queue.name(lang),
     }

@@ -20,7 +20,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from server import vocabulary
 from server.hours import DAYS, Closure, ServiceHours
 from server.protocol.frames import ConfigChanged
+from server.services import queue_config
 from server.services.errors import InvalidInput
+from server.services.queue_config import Queues
 from server.store.models import ServiceSetting
 
 if TYPE_CHECKING:
@@ -43,6 +45,12 @@ class ServiceConfig:
     # The county facts the bot's answers use: the editor's values over NEUVO_COUNTY_FACTS
     # ("" = the generic wording).
     facts: dict[str, str] = field(default_factory=dict)
+    # The service queues (queue_config.py); the default queue uses `hours`.
+    queues: Queues = field(default_factory=Queues)
+
+    def hours_of(self, queue_id: str) -> ServiceHours:
+        """A queue's own hours, else the service hours."""
+        return self.queues.of(queue_id).hours or self.hours
 
     def announcement_for(self, lang: str) -> str | None:
         """The announcement in `lang`, else in the first language that has one."""
@@ -90,13 +98,14 @@ async def _load(ctx: ServiceContext) -> ServiceConfig:
         hours_row = await session.get(ServiceSetting, HOURS_KEY)
         note_row = await session.get(ServiceSetting, ANNOUNCEMENT_KEY)
         facts_row = await session.get(ServiceSetting, FACTS_KEY)
+        queues = await queue_config.load(session)
     announcement = json.loads(note_row.value) if note_row else {}
     saved = json.loads(facts_row.value) if facts_row else None
     facts = {**ctx.settings.facts, **(saved or {}).get("values", {})}
     if hours_row is None:
-        return ServiceConfig(ctx.settings.hours, "environment", announcement, facts)
+        return ServiceConfig(ctx.settings.hours, "environment", announcement, facts, queues)
     return ServiceConfig(hours_from_json(json.loads(hours_row.value)), "database", announcement,
-                         facts)
+                         facts, queues)
 
 
 async def _store(ctx: ServiceContext, key: str, value: Any | None, staff_id: str) -> None:

@@ -59,6 +59,32 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "No staff are available now. The chat is staffed: {hours}. Please come back "
               "then. In an emergency call or text 112.",
     },
+    # Routing between service queues (issue 13).
+    "choose_service": {
+        "fi": "Mikä palvelu voi auttaa sinua? Valitse alta.",
+        "sv": "Vilken tjänst kan hjälpa dig? Välj nedan.",
+        "en": "Which service can help you? Choose below.",
+    },
+    "closed_service": {
+        "fi": "{service} ei ole nyt auki. Se on auki: {hours}. Hätätilanteessa soita tai "
+              "tekstaa 112.",
+        "sv": "{service} är inte öppen nu. Den är öppen: {hours}. I en nödsituation ring eller "
+              "sms:a 112.",
+        "en": "{service} is not open now. It is open: {hours}. In an emergency call or text 112.",
+    },
+    "open_now": {
+        "fi": "Nämä palvelut ovat auki nyt: {services}.",
+        "sv": "De här tjänsterna är öppna nu: {services}.",
+        "en": "These services are open now: {services}.",
+    },
+    "moved_to_service": {
+        "fi": "Keskustelusi siirtyi palveluun {service}. Siellä työntekijä jatkaa keskustelua. "
+              "Viestisi ovat tallessa.",
+        "sv": "Chatten flyttades till tjänsten {service}. En medarbetare där fortsätter. Dina "
+              "meddelanden finns kvar.",
+        "en": "Your chat moved to the service {service}. A staff member there will continue. "
+              "Your messages are kept.",
+    },
     "already_queued": {
         "fi": "Olet jo jonossa. Työntekijä vastaa pian.",
         "sv": "Du står redan i kön. En medarbetare svarar snart.",

@@ -10,12 +10,13 @@ from sqlmodel import col
 
 from server.privacy.audit import audit
 from server.protocol.frames import ChatReleased
-from server.services import lifecycle, texts
+from server.services import lifecycle, service_config, texts
 from server.services.accounts import has_role
 from server.services.context import ServiceContext, staff_topic
-from server.services.errors import Conflict, Forbidden
+from server.services.errors import Conflict, Forbidden, InvalidInput
 from server.services.messages import post_message
 from server.services.presence import on_duty
+from server.services.queue_config import QueueConfig
 from server.store.models import Chat, InternalNote, Staff
 
 log = logging.getLogger(__name__)
@@ -45,19 +46,42 @@ async def move(ctx: ServiceContext, chat: Chat, from_staff_id: str, target: Staf
 
 
 async def transfer(ctx: ServiceContext, staff: Staff, chat_id: str, to: str,
-                   note: str | None) -> None:
+                   note: str | None, queue: str | None = None, confirm: bool = False) -> None:
     chat = await lifecycle.owned_chat(ctx, staff, chat_id)
-    await add_note(ctx, chat_id, staff.id, note)
     if to == "queue":
-        await lifecycle.requeue(ctx, chat_id, staff.id, reason="transferred_to_queue")
+        target = await target_queue(ctx, chat, queue, confirm)
+        await add_note(ctx, chat_id, staff.id, note)
+        await lifecycle.requeue(ctx, chat_id, staff.id, reason="transferred_to_queue",
+                                queue=target)
         return
-    target = await transfer_target(ctx, to, chat_id)
-    await move(ctx, chat, staff.id, target, released="transferred", action="transfer")
+    if queue is not None:
+        raise InvalidInput('queue: give it only with to = "queue"', chat_id=chat_id)
+    await add_note(ctx, chat_id, staff.id, note)
+    target_staff = await transfer_target(ctx, to, chat_id)
+    await move(ctx, chat, staff.id, target_staff, released="transferred", action="transfer")
+
+
+async def target_queue(ctx: ServiceContext, chat: Chat, queue_id: str | None,
+                       confirm: bool) -> QueueConfig | None:
+    """The service queue a chat moves to (None: its own). Unknown ids are refused; a queue
+    closed now only with `confirm`."""
+    if queue_id is None:
+        return None
+    config = await service_config.current(ctx)
+    queue = config.queues.get(queue_id)
+    if queue is None:
+        raise InvalidInput(f"queue: no service queue '{queue_id}'", chat_id=chat.id)
+    if not confirm and not config.hours_of(queue.id).is_open(ctx.clock()):
+        hours = config.hours_of(queue.id).describe("en", ctx.clock())
+        raise Conflict(f"{queue.name('en')} is closed now (open: {hours}); send confirm to "
+                       "transfer anyway", chat_id=chat.id)
+    return queue
 
 
 async def reassign(ctx: ServiceContext, supervisor: Staff, chat_id: str, to: str,
-                   note: str | None = None) -> None:
-    """A supervisor moves a queued or active chat to an on-duty colleague or to the queue."""
+                   note: str | None = None, *, queue: str | None = None) -> None:
+    """A supervisor moves a queued or active chat to an on-duty colleague or to a queue (its
+    own, or another service's with `queue`)."""
     if not has_role(supervisor, "supervisor"):
         raise Forbidden("only supervisors can reassign chats", chat_id=chat_id)
     chat = await lifecycle.load_chat(ctx, chat_id)
@@ -65,22 +89,27 @@ async def reassign(ctx: ServiceContext, supervisor: Staff, chat_id: str, to: str
         raise Conflict(f"only queued or active chats can be reassigned (it is {chat.state})",
                        chat_id=chat_id)
     if to == "queue":
+        target = await target_queue(ctx, chat, queue, confirm=True)
+        await add_note(ctx, chat_id, supervisor.id, note)
         if chat.state == "active" and chat.staff_id:
-            await add_note(ctx, chat_id, supervisor.id, note)
             if not await lifecycle.requeue(ctx, chat_id, chat.staff_id, reason="reassigned",
-                                           released="reassigned"):
+                                           released="reassigned", queue=target):
                 raise Conflict("the chat changed while reassigning", chat_id=chat_id)
-        await audit(ctx, supervisor.id, "reassign", chat_id, "queue")
+        elif target is not None and target.id != chat.queue:
+            await lifecycle.move_queued(ctx, chat, target)
+        await audit(ctx, supervisor.id, "reassign", chat_id, f"queue:{queue}" if queue else "queue")
         return
-    target = await transfer_target(ctx, to, chat_id)
+    if queue is not None:
+        raise InvalidInput('queue: give it only with to = "queue"', chat_id=chat_id)
+    target_staff = await transfer_target(ctx, to, chat_id)
     await add_note(ctx, chat_id, supervisor.id, note)
     if chat.state == "queued":
-        await lifecycle.accept(ctx, target, chat_id, reassigned=True)
-    elif chat.staff_id == target.id:
+        await lifecycle.accept(ctx, target_staff, chat_id, reassigned=True)
+    elif chat.staff_id == target_staff.id:
         raise Conflict(f"{to} already has this chat", chat_id=chat_id)
     else:
         assert chat.staff_id is not None
-        await move(ctx, chat, chat.staff_id, target, released="reassigned", action="transfer")
+        await move(ctx, chat, chat.staff_id, target_staff, released="reassigned", action="transfer")
     await audit(ctx, supervisor.id, "reassign", chat_id, to)
 
 

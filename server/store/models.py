@@ -71,6 +71,12 @@ class Chat(SQLModel, table=True):
     referred_to: str | None = Field(default=None, max_length=200)
     # How many times the chat moved from one person (or queue) to another.
     transfers: int = 0
+    # The service queue the chat is in (routing, issue 13) and the one it started in (the
+    # widget's data-queue, else the default): statistics count residents who came in by the
+    # wrong door. `queue_moves` counts moves between queues.
+    queue: str = Field(default="default", max_length=32)
+    entry_queue: str = Field(default="default", max_length=32)
+    queue_moves: int = 0
 
 
 class Message(SQLModel, table=True):

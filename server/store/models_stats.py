@@ -37,7 +37,11 @@ class ChatStats(SQLModel, table=True):
     chat_id: str = Field(primary_key=True, max_length=32)
     lang: str = Field(max_length=2)
     municipality: str | None = Field(default=None, max_length=100)
-    queue: str | None = Field(default=None, max_length=64)  # routing (a later issue)
+    queue: str | None = Field(default=None, max_length=64)  # the service queue it ended in
+    # Routing (issue 13): the queue it came in by (the widget's door) and whether it moved to
+    # another service's queue on the way ("yes"/"no": residents who came in by the wrong door).
+    entry_queue: str | None = Field(default=None, max_length=64)
+    queue_moved: str | None = Field(default=None, max_length=3)
     created_at: datetime = timestamp()
     handoff_at: datetime | None = timestamp(default=None)
     queued_at: datetime | None = timestamp(default=None)

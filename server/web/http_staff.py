@@ -17,6 +17,7 @@ from server.services import (
     chats,
     consult,
     overview,
+    queues,
     signoff,
     transcripts,
 )
@@ -79,8 +80,10 @@ class ConsultReplyBody(StrictBody):
 async def me(request: Request) -> Response:
     staff, session = await current_session(request, csrf=False)
     expires = aware(session.expires_at)
+    mine = await queues.queues_of(service_context(request), staff.id)
     return JSONResponse({**account_json(staff), "csrf_token": session.csrf_token,
-                         "session_expires_at": expires.isoformat() if expires else None})
+                         "session_expires_at": expires.isoformat() if expires else None,
+                         "queues": mine})
 
 
 async def update_me(request: Request) -> Response:

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.privacy import audit
-from server.protocol.checks import SafeStr, Username, safe_param
+from server.protocol.checks import QueueId, SafeStr, Username, safe_param
 from server.services import canned, feedback, overview, service_config, transfers
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput
@@ -28,6 +28,7 @@ LangCode = Lang
 class Reassign(StrictBody):
     to: Username
     note: Annotated[SafeStr, Field(max_length=4000)] | None = None
+    queue: QueueId | None = None
 
 
 class CannedBody(StrictBody):
@@ -72,7 +73,7 @@ async def reassign(request: Request) -> Response:
     supervisor = await require(request, SUPERVISOR)
     body = await read_model(request, Reassign)
     await transfers.reassign(service_context(request), supervisor, request.path_params["chat_id"], body.to,
-                             body.note)
+                             body.note, queue=body.queue)
     return JSONResponse({"ok": True})
 
 

@@ -195,14 +195,16 @@ class StaffConnection(Connection):
         await chats.mark_read(self.ctx, frame.chat_id, "staff", frame.seq)
 
     async def on_transfer(self, frame: c.ChatTransfer) -> None:
-        await transfers.transfer(self.ctx, self.staff, frame.chat_id, frame.to, frame.note)
+        await transfers.transfer(self.ctx, self.staff, frame.chat_id, frame.to, frame.note,
+                                 frame.queue, frame.confirm)
 
     async def on_close(self, frame: c.StaffChatClose) -> None:
         await closing.close_by_staff(self.ctx, self.staff, frame.chat_id, frame.tags.topics,
                                        frame.tags.outcome, frame.tags.referred_to)
 
     async def on_reassign(self, frame: c.ChatReassign) -> None:
-        await transfers.reassign(self.ctx, self.staff, frame.chat_id, frame.to)
+        await transfers.reassign(self.ctx, self.staff, frame.chat_id, frame.to,
+                                 queue=frame.queue)
 
     async def on_ping(self, frame: c.Ping) -> None:
         self.enqueue(f.Pong())

@@ -17,7 +17,8 @@ from server.services.stats.suppression import HIDDEN, Line, Shown, share, shown,
 
 HANDLED = queries.HANDLED
 SCORES = queries.SCORES
-BREAKDOWNS = ("topic", "tag_topics", "outcome", "municipality", "lang")
+BREAKDOWNS = ("topic", "tag_topics", "outcome", "municipality", "lang", "queue", "entry_queue",
+              "queue_moved")
 NONE = "none"  # the key of a missing value (no topic, no outcome, no municipality)
 Key = tuple[Hashable, ...]
 

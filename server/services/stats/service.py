@@ -19,7 +19,7 @@ from server.store.models import Staff
 
 SEPARATORS = {"comma": False, "semicolon": True}
 JSON_PARTS = ("summary", "days", "heatmap", "topic", "tag_topics", "outcome", "municipality",
-              "lang")
+              "lang", "queue", "entry_queue", "queue_moved")
 
 
 def today(ctx: ServiceContext) -> date:

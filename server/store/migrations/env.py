@@ -14,13 +14,14 @@ from server.store import (
     models_content,
     models_directory,
     models_inbox,
+    models_queues,
     models_review,
     models_stats,
 )
 
 target_metadata = SQLModel.metadata
 REGISTERED = (models, models_stats, models_content, models_inbox,
-              models_review, models_directory)  # importing them registers their tables
+              models_review, models_directory, models_queues)  # importing them registers their tables
 
 
 def _run(connection: Connection) -> None:
