@@ -239,6 +239,23 @@ async function createIntent(event) {
   }
 }
 
+async function searchIntents(event) {
+  event.preventDefault();
+  const q = $("#intent-search-q").value.trim();
+  if (!q) return;
+  try {
+    const found = await api("GET", `/api/v1/editor/search?q=${encodeURIComponent(q)}`);
+    $("#search-status").textContent = t("ed_search_found", { n: found.total });
+    $("#search-results").replaceChildren(...found.items.map((item) => h("li", {},
+      h("button", { type: "button", class: "link-button", onclick: () => edit(item.intent) },
+        item.intent), ` (${item.lang}, ${t(item.kind === "example" ? "ed_search_example"
+        : "ed_search_answer")}): `, item.text)));
+  } catch (error) {
+    $("#search-status").textContent = errorText(error);
+  }
+  announce($("#search-status").textContent);
+}
+
 async function main() {
   let me;
   try {
@@ -249,6 +266,7 @@ async function main() {
   $("#link-console").hidden = !me.roles.some((r) => ["staff", "supervisor", "admin"].includes(r));
   onLangChange(() => { renderIntents(); renderReport(); renderVersions(); });
   $("#new-intent").addEventListener("submit", createIntent);
+  $("#intent-search").addEventListener("submit", searchIntents);
   $("#run-report").addEventListener("click", runReport);
   $("#publish-form").addEventListener("submit", publish);
   $("#import-form").addEventListener("submit", importZip);

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.protocol.checks import SafeStr
-from server.services.content import intents, live, publish, report, store, transfer
+from server.services.content import intents, live, publish, report, search, store, transfer
 from server.services.errors import InvalidInput
 from server.vocabulary import Lang
 from server.web.auth import require
@@ -178,6 +178,12 @@ async def import_zip(request: Request) -> Response:
     return JSONResponse(await transfer.import_zip(service_context(request), staff, body))
 
 
+async def search_intents(request: Request) -> Response:
+    await _editor(request)
+    query = request.query_params.get("q", "")
+    return JSONResponse(await search.search(service_context(request), query))
+
+
 async def live_version(request: Request) -> Response:
     await _editor(request)
     ctx = service_context(request)
@@ -208,5 +214,6 @@ routes = [
     Route(P + "/versions/{version}/export.zip", export, methods=["GET"]),
     Route(f"{P}/import", import_zip, methods=["POST"]),
     Route(f"{P}/live", live_version, methods=["GET"]),
+    Route(f"{P}/search", search_intents, methods=["GET"]),
     Route(f"{P}/plain-language", plain_check, methods=["POST"]),
 ]

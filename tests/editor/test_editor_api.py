@@ -383,3 +383,15 @@ async def test_an_editor_cannot_read_transcripts(server: ServerProcess, editor: 
             assert refused.value.response.status_code == 403
     finally:
         await resident.close()
+
+
+async def test_search_across_all_intents(server: ServerProcess, editor: str) -> None:
+    async with api(server, editor) as a:
+        found = await a.ok("GET", "/api/v1/editor/search?q=RUOKA-apua")
+        assert found["total"] >= 2
+        kinds = {(i["intent"], i["kind"]) for i in found["items"]}
+        assert ("food_aid", "example") in kinds
+        assert all("ruoka-apu" in i["text"].lower() for i in found["items"])
+        for bad in ("", "%20%20", "x" * 101):
+            response = await a.call("GET", f"/api/v1/editor/search?q={bad}")
+            assert response.status_code == 422, bad
