@@ -60,6 +60,20 @@ def response_name(intent: str) -> str:
     return f"utter_{intent}"
 
 
+def safety_intents(content: Content) -> frozenset[str]:
+    """The catalogue's safety intents and the intents whose rule runs `action_safety` (marked
+    by an editor): the same set the engine's Project.safety_intents gives."""
+    from bot.catalogue import SAFETY_INTENTS
+
+    marked = set()
+    for rule in content.get("rules") or []:
+        steps = rule.get("steps") if isinstance(rule, dict) else None
+        if isinstance(steps, list) and steps and isinstance(steps[0], dict) \
+                and "intent" in steps[0] and {"action": "action_safety"} in steps[1:]:
+            marked.add(str(steps[0]["intent"]))
+    return frozenset(SAFETY_INTENTS) | marked
+
+
 def variant_lang(variant: dict[str, Any]) -> str:
     """The language of one Rasa response variant (the unconditional one is Finnish)."""
     for cond in variant.get("condition") or []:

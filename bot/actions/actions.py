@@ -60,7 +60,11 @@ class ActionSafety(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        guidance = f"utter_{intent}" if intent in SAFETY_INTENTS else "utter_emergency"
+        # An intent an editor marked as a safety intent (its rule runs this action) gives its
+        # own answer when it has one, as the catalogue's do; otherwise the general guidance.
+        own = f"utter_{intent}"
+        guidance = own if intent in SAFETY_INTENTS or own in (domain.get("responses") or {}) \
+            else "utter_emergency"
         dispatcher.utter_message(response=guidance)
         dispatcher.utter_message(response="utter_emergency_access")
         in_hours, on_duty = _hours_and_staff(tracker)

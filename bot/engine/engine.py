@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bot.catalogue import FALLBACK_INTENT, SAFETY_INTENTS
+from bot.catalogue import FALLBACK_INTENT
 from bot.engine.classifier import IntentClassifier
 from bot.engine.facts import CountyFacts, load_facts
 from bot.engine.normalise import has_letters
@@ -69,13 +69,15 @@ class Engine:
             return Parse(FALLBACK_INTENT, 0.0, ())
         ranking = self.classifier.rank(text, lang)
         top = tuple(ranking[:MAX_RANKING])
-        safety_intent = detect(self.safety, text, ranking, lambda s: self.classifier.rank(s, lang))
+        safety_intent = detect(self.safety, text, ranking, lambda s: self.classifier.rank(s, lang),
+                               self.project.safety_intents)
         if safety_intent is not None:
             confidence = dict(ranking).get(safety_intent, 0.0)
             return Parse(safety_intent, confidence, top, safety=True)
         # Not a safety case (e.g. a guard matched): a safety intent ranked first must not reach
         # the policy, which answers every safety intent with the emergency guidance.
-        ranking = [(name, conf) for name, conf in ranking if name not in SAFETY_INTENTS]
+        ranking = [(name, conf) for name, conf in ranking
+                   if name not in self.project.safety_intents]
         if not ranking:
             return Parse(FALLBACK_INTENT, 0.0, ())
         best, confidence = ranking[0]
@@ -89,5 +91,5 @@ class Engine:
         """Rasa-style "/intent" payloads (buttons); an unknown one is a fallback."""
         name = text[1:].split("{", 1)[0].strip()
         if name in self._known:
-            return Parse(name, 1.0, ((name, 1.0),), safety=name in SAFETY_INTENTS)
+            return Parse(name, 1.0, ((name, 1.0),), safety=name in self.project.safety_intents)
         return Parse(FALLBACK_INTENT, 0.0, ())

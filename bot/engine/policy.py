@@ -41,7 +41,7 @@ def respond(engine: Engine, parse: Parse, ctx: BotContext, text: str = "") -> Bo
     intent = parse.intent
     if intent == "affirm" and ctx.fallback_streak >= 2:
         intent = "request_human"  # "yes" to "would you like to talk to a person?"
-    if parse.safety or intent in SAFETY_INTENTS:
+    if parse.safety or intent in engine.project.safety_intents:
         actions = ["action_safety"]
     else:
         actions = engine.project.rules.get(intent) or ["action_fallback"]
@@ -78,7 +78,9 @@ def handoff_responses(ctx: BotContext, safety: bool) -> tuple[str, bool]:
 def _run(engine: Engine, action: str, intent: str, ctx: BotContext, turn: _Turn) -> None:
     if action == "action_safety":
         turn.safety = True
-        _say(engine, f"utter_{intent}" if intent in SAFETY_INTENTS else "utter_emergency", ctx, turn)
+        own = f"utter_{intent}"
+        marked = intent in engine.project.safety_intents and own in engine.project.responses
+        _say(engine, own if intent in SAFETY_INTENTS or marked else "utter_emergency", ctx, turn)
         _say(engine, "utter_emergency_access", ctx, turn)
         name, turn.handoff = handoff_responses(ctx, safety=True)
         _say(engine, name, ctx, turn)

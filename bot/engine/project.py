@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.api import Button
+from bot.catalogue import SAFETY_INTENTS
 from bot.engine.loader import (
     DEFAULT_PROJECT,
     NLU_FILES,
@@ -21,6 +22,7 @@ from bot.engine.loader import (
 )
 
 CONFIG_FILE = "config.yml"
+SAFETY_ACTION = "action_safety"
 DOMAIN_FILE = "domain.yml"
 CONTENT_FILES = (CONFIG_FILE, DOMAIN_FILE, RULES_FILE, *NLU_FILES.values(), "safety.yml", "county.yml")
 DEFAULT_LANG = "fi"
@@ -44,6 +46,13 @@ class Project:
     actions: tuple[str, ...] = ()
     threshold: float = 0.3
     ambiguity_threshold: float = 0.1
+
+    @property
+    def safety_intents(self) -> frozenset[str]:
+        """The catalogue's safety intents and every intent whose rule runs `action_safety`
+        (an editor marked it as a safety intent)."""
+        marked = {intent for intent, actions in self.rules.items() if SAFETY_ACTION in actions}
+        return frozenset(SAFETY_INTENTS) | marked
 
     def variants(self, response: str, lang: str) -> list[Variant]:
         by_lang = self.responses.get(response, {})

@@ -83,8 +83,10 @@ def guarded(settings: SafetySettings, text: str) -> bool:
 
 
 def detect(settings: SafetySettings, text: str, ranking: Ranking,
-           rank_sentence: Callable[[str], Ranking] | None = None) -> str | None:
-    """The safety intent to act on, or None."""
+           rank_sentence: Callable[[str], Ranking] | None = None,
+           safety_intents: frozenset[str] = frozenset(SAFETY_INTENTS)) -> str | None:
+    """The safety intent to act on, or None. `safety_intents`: the catalogue's and those an
+    editor marked (the cues in safety.yml exist for the catalogue's only)."""
     folded = fold(clean(text, limit=None))
     scores = dict(ranking)
     matched = _matching(settings.cues, folded)
@@ -96,23 +98,24 @@ def detect(settings: SafetySettings, text: str, ranking: Ranking,
         return None
     if ranking:
         top, confidence = ranking[0]
-        if top in SAFETY_INTENTS and confidence >= settings.classifier_floor:
+        if top in safety_intents and confidence >= settings.classifier_floor:
             return top
     topics = _matching(settings.topic_cues, folded)
     if topics:
         return max(topics, key=lambda intent: scores.get(intent, 0.0))
     if rank_sentence is not None:
-        return _sentence_safety(settings, text, rank_sentence)
+        return _sentence_safety(settings, text, rank_sentence, safety_intents)
     return None
 
 
 def _sentence_safety(settings: SafetySettings, text: str,
-                     rank_sentence: Callable[[str], Ranking]) -> str | None:
+                     rank_sentence: Callable[[str], Ranking],
+                     safety_intents: frozenset[str] = frozenset(SAFETY_INTENTS)) -> str | None:
     sentences = [s for s in _SENTENCE.split(text) if s.strip()]
     if len(sentences) < 2:
         return None
     for sentence in sentences[:MAX_SENTENCES]:
         ranked = rank_sentence(sentence)
-        if ranked and ranked[0][0] in SAFETY_INTENTS and ranked[0][1] >= settings.sentence_floor:
+        if ranked and ranked[0][0] in safety_intents and ranked[0][1] >= settings.sentence_floor:
             return ranked[0][0]
     return None

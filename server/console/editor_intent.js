@@ -75,6 +75,8 @@ function render(view) {
   $("#intent-usage").textContent = view.required ? t("ed_required")
     : used.length ? t("ed_used_by", { list: used.join("; ") }) : t("ed_not_used");
   $("#intent-langs").replaceChildren(...LANGS.map((code) => langBlock(view, code)));
+  $("#intent-safety").checked = view.safety;
+  $("#intent-safety").disabled = view.catalogue_safety || view.required;
   $("#intent-rename").value = "";
   $("#intent-rename-row").hidden = view.required;
   $("#intent-delete").hidden = view.required;
@@ -138,6 +140,22 @@ async function rename() {
   }
 }
 
+async function markSafety() {
+  const wanted = $("#intent-safety").checked;
+  try {
+    const view = await api("POST", `/api/v1/editor/intents/${current.view.name}/safety`,
+      { revision: current.view.revision, safety: wanted });
+    render(view);
+    const text = t(wanted ? "ed_safety_marked" : "ed_safety_unmarked");
+    announce(text);
+    current.callbacks.changed(text);
+  } catch (error) {
+    $("#intent-safety").checked = !wanted;
+    if (error.status === 409 && error.data?.current) showConflict(error.data.current);
+    else $("#intent-error").textContent = errorText(error) + (error.detail ? ` (${error.detail})` : "");
+  }
+}
+
 async function remove() {
   const { name, revision } = current.view;
   const dialog = $("#intent-dialog");
@@ -165,6 +183,7 @@ export async function openIntent(name, callbacks) {
     $("#intent-rename-button").addEventListener("click", rename);
     $("#intent-delete").addEventListener("click", remove);
     $("#intent-reload").addEventListener("click", reload);
+    $("#intent-safety").addEventListener("change", markSafety);
   }
   try {
     render(await api("GET", `/api/v1/editor/intents/${encodeURIComponent(name)}`));

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlmodel import col
 
+from server import vocabulary
 from server.hours import ServiceHours
 from server.store.models_queues import DEFAULT_QUEUE, QueueMember, ServiceQueue
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-LANGS = ("fi", "sv", "en")
+LANGS = vocabulary.LANGS
 
 
 @dataclass(frozen=True)

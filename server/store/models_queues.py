@@ -27,10 +27,10 @@ class ServiceQueue(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=32)
     position: int = 0
-    names: str = Field(sa_type=sa.Text)  # JSON {"fi", "sv", "en"}
-    descriptions: str = Field(sa_type=sa.Text)  # JSON {"fi", "sv", "en"}
+    names: str = Field(sa_type=sa.Text)  # JSON, texts by language
+    descriptions: str = Field(sa_type=sa.Text)  # JSON, texts by language
     hours: str | None = Field(default=None, sa_type=sa.Text)  # JSON (service_config format)
-    announcement: str | None = Field(default=None, sa_type=sa.Text)  # JSON {"fi", "sv", "en"}
+    announcement: str | None = Field(default=None, sa_type=sa.Text)  # JSON, texts by language
     topics: str = Field(default="[]", sa_type=sa.Text)  # JSON list of bot intents
     crisis: bool = False
     public: bool = True

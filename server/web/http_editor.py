@@ -12,7 +12,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server.protocol.checks import SafeStr
-from server.services.content import intents, live, publish, report, search, store, transfer
+from server.services.content import (
+    intents,
+    live,
+    publish,
+    report,
+    safety_mark,
+    search,
+    store,
+    transfer,
+)
 from server.services.errors import InvalidInput
 from server.vocabulary import Lang
 from server.web.auth import require
@@ -51,6 +60,11 @@ class NewIntent(StrictBody):
 class Rename(StrictBody):
     revision: Annotated[int, Field(ge=1)]
     name: IntentName
+
+
+class SafetyBody(StrictBody):
+    revision: Annotated[int, Field(ge=1)]
+    safety: bool
 
 
 class PublishBody(StrictBody):
@@ -178,6 +192,13 @@ async def import_zip(request: Request) -> Response:
     return JSONResponse(await transfer.import_zip(service_context(request), staff, body))
 
 
+async def mark_safety(request: Request) -> Response:
+    staff = await _editor(request)
+    body = await read_model(request, SafetyBody)
+    return await _or_conflict(safety_mark.set_safety(
+        service_context(request), staff, request.path_params["name"], body.revision, body.safety))
+
+
 async def search_intents(request: Request) -> Response:
     await _editor(request)
     query = request.query_params.get("q", "")
@@ -205,6 +226,7 @@ routes = [
     Route(P + "/intents/{name}", update_intent, methods=["PUT"]),
     Route(P + "/intents/{name}", delete_intent, methods=["DELETE"]),
     Route(P + "/intents/{name}/rename", rename_intent, methods=["POST"]),
+    Route(P + "/intents/{name}/safety", mark_safety, methods=["POST"]),
     Route(f"{P}/history", history, methods=["GET"]),
     Route(f"{P}/report", validation, methods=["GET"]),
     Route(f"{P}/publish", publish_draft, methods=["POST"]),

@@ -183,3 +183,88 @@ async def test_evaluate_beside_the_published_version_then_a_worse_draft_needs_co
         assert confirmed.json()["confirmed"] == ["worse"]
         versions = await a.ok("GET", "/api/v1/editor/versions")
         assert "[confirmed: worse]" in versions["items"][0]["note"]
+
+
+ELDER = {
+    "fi": ["naapurini vanhus on heitteillä", "isoäitiä kaltoinkohdellaan hoitokodissa",
+           "vanhempi ihminen jätetään ilman ruokaa", "iäkästä isää lyödään kotona",
+           "mummoa uhkaillaan ja hänen rahansa viedään", "vanhusta laiminlyödään pahasti",
+           "ikäihminen on vaarassa kotonaan", "vanhus ei saa apua ja on hädässä",
+           "isovanhempaani pahoinpidellään", "vanhuksen hoitaja satuttaa häntä"],
+    "sv": ["min granne som är gammal far illa", "farmor blir slagen hemma",
+           "en äldre person lämnas utan mat", "min gamla pappa blir hotad",
+           "en äldre människa är i fara"],
+    "en": ["my elderly neighbour is being neglected", "grandma is hit at home",
+           "an old man is left without food", "my old father is threatened",
+           "an elderly person is in danger"],
+}
+ELDER_ANSWER = {
+    "fi": "Jos ikääntynyt on vaarassa nyt, soita tai tekstaa 112. Voit tehdä myös "
+          "huoli-ilmoituksen sosiaalipalveluihin.",
+    "sv": "Om en äldre person är i fara nu, ring eller sms:a 112. Du kan också göra en "
+          "orosanmälan till socialtjänsten.",
+    "en": "If an older person is in danger now, call or text 112. You can also make a "
+          "report of concern to social services.",
+}
+
+
+@pytest.mark.parametrize("server", ["sqlite-memory"], indirect=True)
+async def test_an_editor_marks_a_new_intent_as_a_safety_intent(server: ServerProcess) -> None:
+    from tests.clients import Resident
+
+    first = create_staff(server, unique("ed"), role="editor")
+    second = create_staff(server, unique("ed"), role="editor")
+    async with api(server, first) as a, api(server, second) as b:
+        created = await a.ok("POST", "/api/v1/editor/intents", {"name": "elder_abuse"}, status=201)
+        saved = await a.ok("PUT", "/api/v1/editor/intents/elder_abuse", {
+            "revision": created["revision"], "examples": ELDER,
+            "responses": {lang: [{"text": text, "buttons": []}]
+                          for lang, text in ELDER_ANSWER.items()}})
+        assert saved["safety"] is False
+        marked = await a.ok("POST", "/api/v1/editor/intents/elder_abuse/safety",
+                            {"revision": saved["revision"], "safety": True})
+        assert marked["safety"] is True and marked["catalogue_safety"] is False
+        listed = (await a.ok("GET", "/api/v1/editor/intents"))["items"]
+        assert next(i for i in listed if i["name"] == "elder_abuse")["safety"] is True
+        # The catalogue's are always safety intents; conversational ones never are.
+        view = await a.ok("GET", "/api/v1/editor/intents/emergency")
+        refused = await a.call("POST", "/api/v1/editor/intents/emergency/safety",
+                               {"revision": view["revision"], "safety": False})
+        assert refused.status_code == 422
+        view = await a.ok("GET", "/api/v1/editor/intents/greet")
+        refused = await a.call("POST", "/api/v1/editor/intents/greet/safety",
+                               {"revision": view["revision"], "safety": True})
+        assert refused.status_code == 422
+        stale = await a.call("POST", "/api/v1/editor/intents/elder_abuse/safety",
+                             {"revision": saved["revision"], "safety": False})
+        assert stale.status_code == 409
+        # Its answers must give 112, like every safety answer.
+        report = await a.ok("GET", "/api/v1/editor/report")
+        assert not [i for i in report["items"] if i["code"] == "safety_numbers"]
+        # Marking is a safety change: a second editor approves, then it is published.
+        status = await a.ok("GET", "/api/v1/editor/approval")
+        assert "elder_abuse" in status["safety_intents"]
+        assert (await a.call("POST", "/api/v1/editor/publish", {"note": "x"})).status_code == 409
+        await b.ok("POST", "/api/v1/editor/approval", {"digest": status["digest"]})
+        published = await a.call("POST", "/api/v1/editor/publish", {"note": "ikääntyneet"})
+        if published.status_code == 409:  # the new intent may cost a regression message:
+            reasons = [r["code"] for r in published.json()["reasons"]]  # the gate asks
+            assert reasons == ["safety_recall"], published.text
+            published = await a.call("POST", "/api/v1/editor/publish",
+                                     {"note": "ikääntyneet", "confirm": True})
+        assert published.status_code == 201, published.text
+        version = published.json()["version"]
+        from tests.editor.editor_helpers import wait_live
+        await wait_live(a, version)
+    resident = await Resident.start(server, "fi")
+    try:
+        await resident.say("naapurini vanhus on heitteillä ja hädässä")
+        frames = await resident.until(lambda f: f["type"] == "chat.state"
+                                      and f["state"] == "queued", timeout=30)
+        queued = frames[-1]
+        assert queued["priority"] is True
+        texts = [f["text"] for f in frames if f["type"] == "message.created"
+                 and f["author"] == "bot"]
+        assert any("112" in text and "huoli-ilmoituksen" in text for text in texts), texts
+    finally:
+        await resident.close()

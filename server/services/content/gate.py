@@ -22,6 +22,7 @@ from sqlmodel import col
 from bot import content as bot_content
 from bot.catalogue import SAFETY_INTENTS
 from bot.engine.engine import Engine
+from server import vocabulary
 from server.services.content import evaluation, store
 from server.services.context import ServiceContext
 from server.services.errors import Conflict, InvalidInput
@@ -53,18 +54,26 @@ class ConfirmationRequired(Conflict):
 
 
 def safety_changes(content: bot_content.Content, published: bot_content.Content | None) -> list[str]:
-    """The safety intents whose examples or answers differ from the published version."""
+    """The safety intents (the catalogue's and those marked by editors, in either version)
+    whose examples or answers differ from the published version, or that were marked or
+    unmarked."""
     if published is None:
         return []
-    return [intent for intent in SAFETY_INTENTS
-            if _safety_part(content, intent) != _safety_part(published, intent)]
+    now, before = bot_content.safety_intents(content), bot_content.safety_intents(published)
+    return [intent for intent in sorted(now | before, key=_catalogue_first)
+            if (intent in now) != (intent in before)
+            or _safety_part(content, intent) != _safety_part(published, intent)]
+
+
+def _catalogue_first(intent: str) -> tuple[int, str]:
+    return (SAFETY_INTENTS.index(intent), "") if intent in SAFETY_INTENTS else (99, intent)
 
 
 def _safety_part(content: bot_content.Content, intent: str) -> Any:
     """An intent's examples and answers by language (the order of languages is no change)."""
     variants = content["responses"].get(bot_content.response_name(intent)) or []
     answers = {lang: [v for v in variants if bot_content.variant_lang(v) == lang]
-               for lang in ("fi", "sv", "en")}
+               for lang in vocabulary.LANGS}
     return ({lang: texts for lang, texts in (content["examples"].get(intent) or {}).items()
              if texts}, answers)
 
@@ -138,7 +147,7 @@ async def confirmations(ctx: ServiceContext, digest: str, safety: dict[str, Any]
                if value is not None and value < 1.0}
         reasons.append({"code": "safety_recall", "params": {"by_lang": low},
                         "message": "the bot no longer recognises every safety message of the "
-                        "regression set (" + ", ".join(f"{k} {v:.2f}" for k, v in low.items())
+                        "regression set (" + ", ".join(f"{k} {v:.3f}" for k, v in low.items())
                         + ")"})
     result = await evaluation.result_for(ctx, digest)
     if result is not None and evaluation.compare(result)["worse"]:

@@ -45,10 +45,12 @@ def check_name(name: str) -> None:
 
 
 def _own_rule(rule: Any, intent: str) -> bool:
-    """The intent's own answer rule: `intent: X` followed only by `action: utter_X`."""
+    """The intent's own answer rule: `intent: X` followed only by `action: utter_X` (or by
+    `action: action_safety` when it is marked as a safety intent)."""
     steps = rule.get("steps") if isinstance(rule, dict) else None
     return (isinstance(steps, list) and len(steps) == 2 and steps[0] == {"intent": intent}
-            and steps[1] == {"action": bot_content.response_name(intent)})
+            and steps[1] in ({"action": bot_content.response_name(intent)},
+                             {"action": "action_safety"}))
 
 
 def _rule_intents(rule: Any) -> set[str]:
@@ -86,7 +88,8 @@ def view(draft: Draft, intent: str) -> dict[str, Any]:
     examples = content["examples"].get(intent, {})
     return {
         "name": intent, "revision": draft.revision(intent),
-        "safety": intent in SAFETY_INTENTS, "required": intent in REQUIRED_INTENTS,
+        "safety": intent in bot_content.safety_intents(content),
+        "catalogue_safety": intent in SAFETY_INTENTS, "required": intent in REQUIRED_INTENTS,
         "examples": {lang: list(examples.get(lang, [])) for lang in LANGS},
         "responses": _responses(content, intent),
         "response_name": bot_content.response_name(intent),
@@ -97,6 +100,7 @@ def view(draft: Draft, intent: str) -> dict[str, Any]:
 
 def summary(draft: Draft) -> list[dict[str, Any]]:
     out = []
+    safe = bot_content.safety_intents(draft.content)
     for intent in draft.content["intents"]:
         examples = draft.content["examples"].get(intent, {})
         langs = {bot_content.variant_lang(v) for v in
@@ -105,7 +109,7 @@ def summary(draft: Draft) -> list[dict[str, Any]]:
                    if intent in _rule_intents(rule)
                    for step in rule.get("steps") or [] if "action" in step]
         out.append({"name": intent, "revision": draft.revision(intent),
-                    "safety": intent in SAFETY_INTENTS,
+                    "safety": intent in safe,
                     "actions": [a for a in actions if not a.startswith("utter_")],
                     "examples": {lang: len(examples.get(lang, [])) for lang in LANGS},
                     "responses": {lang: lang in langs for lang in LANGS},
@@ -122,7 +126,7 @@ async def get_intent(ctx: ServiceContext, intent: str) -> dict[str, Any]:
     return view(await read_draft(ctx), intent)
 
 
-def _check_revision(draft: Draft, intent: str, revision: int) -> None:
+def check_revision(draft: Draft, intent: str, revision: int) -> None:
     if intent not in draft.content["intents"]:
         raise NotFound(f"no intent '{intent}' in the draft")
     if draft.revision(intent) != revision:
@@ -151,7 +155,7 @@ async def save_intent(ctx: ServiceContext, staff: str, intent: str, revision: in
                       responses: dict[str, list[dict[str, Any]]] | None) -> dict[str, Any]:
     """Replace the examples and/or response variants of the languages given."""
     def apply(draft: Draft) -> list[Change]:
-        _check_revision(draft, intent, revision)
+        check_revision(draft, intent, revision)
         before = view(draft, intent)
         content = draft.content
         for lang, texts in (examples or {}).items():
@@ -212,7 +216,7 @@ async def rename_intent(ctx: ServiceContext, staff: str, old: str, revision: int
         raise InvalidInput(f"'{old}' cannot be renamed: the bot's safety and handoff use it")
 
     def apply(draft: Draft) -> list[Change]:
-        _check_revision(draft, old, revision)
+        check_revision(draft, old, revision)
         content = draft.content
         if new in content["intents"] or bot_content.response_name(new) in content["responses"]:
             raise Conflict(f"an intent '{new}' exists already")
@@ -257,7 +261,7 @@ async def delete_intent(ctx: ServiceContext, staff: str, intent: str, revision: 
         raise InvalidInput(f"'{intent}' cannot be deleted: the bot's safety and handoff use it")
 
     def apply(draft: Draft) -> list[Change]:
-        _check_revision(draft, intent, revision)
+        check_revision(draft, intent, revision)
         content = draft.content
         used = referrers(content, intent)
         if used["rules"] or used["buttons"]:

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from bot import content as bot_content
 from bot.catalogue import SAFETY_INTENTS
 from server import vocabulary
-from server.services.content.intents import _check_revision, _rule_intents
+from server.services.content.intents import _rule_intents, check_revision
 from server.services.content.store import Change, Draft, answers_in, change_draft, read_draft
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput, NotFound
@@ -87,7 +87,7 @@ async def mark_checked(ctx: ServiceContext, staff: str, intent: str, lang: str,
         raise InvalidInput("mark a Swedish (sv) or English (en) answer as checked")
 
     def apply(draft: Draft) -> list[Change]:
-        _check_revision(draft, intent, revision)
+        check_revision(draft, intent, revision)
         if not answers_in(draft.content, intent, lang):
             raise InvalidInput(f"'{intent}' has no answer in {lang} to check; write one first")
         draft.checked.setdefault(intent, {})[lang] = utcnow().isoformat()

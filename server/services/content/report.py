@@ -88,7 +88,8 @@ def editor_checks(content: bot_content.Content) -> list[dict[str, Any]]:
 def safety_number_checks(content: bot_content.Content) -> list[dict[str, Any]]:
     """Every answer of a safety intent, in every language, names its emergency numbers."""
     items = []
-    for intent, numbers in SAFETY_NUMBERS.items():
+    required = {**{i: ("112",) for i in bot_content.safety_intents(content)}, **SAFETY_NUMBERS}
+    for intent, numbers in required.items():
         if intent not in content["intents"]:
             continue
         variants = content["responses"].get(bot_content.response_name(intent)) or []

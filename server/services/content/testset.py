@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete
 
 from bot.catalogue import FALLBACK_INTENT
+from server import vocabulary
 from server.services.content import store
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput, TooLarge
@@ -23,7 +24,7 @@ MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000
 MAX_TEXT = 500
 MAX_PROBLEMS = 20
-LANGS = ("fi", "sv", "en")
+LANGS = vocabulary.LANGS
 _INTENT = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
