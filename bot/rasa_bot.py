@@ -53,6 +53,11 @@ class RasaBot:
         # Set by the server: None while unknown (Rasa not checked yet, or another model loaded).
         self.content_version: int | None = None
 
+    def set_facts(self, facts: dict[str, str]) -> None:
+        """The effective county facts (an editor's, else NEUVO_COUNTY_FACTS): the next turn
+        sends them to Rasa as slots."""
+        self._facts = dict(facts)
+
     async def greet(self, ctx: BotContext) -> BotTurn:
         version = self.content_version  # the version when the turn started
         try:

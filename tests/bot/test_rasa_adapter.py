@@ -132,3 +132,19 @@ async def test_rasa_adapter_does_not_answer_an_idiom_as_a_crisis() -> None:
     webhook = next(s["body"] for s in seen if s["path"] == "/webhooks/rest/webhook")
     assert webhook["message"] == "/nlu_fallback"  # type: ignore[index]
     await bot.close()
+
+
+async def test_facts_an_editor_saves_reach_rasa_as_slots() -> None:
+    """service_config hands the effective county facts to the bot (set_facts); RasaBot sends
+    them with the next turn."""
+    from server.services.service_config import _give_bot_facts
+
+    seen: list[dict[str, object]] = []
+    bot = RasaBot("http://rasa", facts={"social_emergency_phone": "06 111 1111"},
+                  transport=_fake_rasa("request_human", [{"text": "ok"}], seen))
+    _give_bot_facts(bot, {"social_emergency_phone": "06 222 2222"})
+    await bot.respond("/request_human", make_ctx("fi", in_hours=True))
+    events: list[dict[str, object]] = next(s["body"] for s in seen  # type: ignore[misc]
+                                           if str(s["path"]).endswith("/tracker/events"))
+    assert {e["name"]: e["value"] for e in events}["social_emergency_phone"] == "06 222 2222"
+    await bot.close()
