@@ -20,7 +20,7 @@ from bot.api import BotContext, BotTurn, Lang
 from bot.embedded import EmbeddedBot
 from bot.engine.engine import Engine
 from bot.engine.loader import ProjectError
-from server.services import service_config
+from server.services import directory_bot, service_config
 from server.services.content import store
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput
@@ -92,12 +92,13 @@ async def preview(ctx: ServiceContext, request: PreviewRequest) -> dict[str, Any
     config = await service_config.current(ctx)
     bot = EmbeddedBot(engine=engine, facts=config.facts)
     municipality = (request.municipality or "").strip() or None
+    services, places = await directory_bot.bot_directory(ctx, municipality, request.lang)
     bot_ctx = BotContext(
         chat_id=PREVIEW_CHAT, lang=request.lang, in_service_hours=request.in_service_hours,
         service_hours_text=config.hours.describe(request.lang, ctx.clock()),
         fallback_streak=request.fallback_streak,
         staff_on_duty=request.in_service_hours and request.staff_on_duty,
-        municipality=municipality)
+        municipality=municipality, services=services, service_municipalities=places)
     if request.text is None:
         turn = await bot.greet(bot_ctx)
     else:
