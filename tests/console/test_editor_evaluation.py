@@ -49,7 +49,7 @@ async def test_evaluate_in_the_background_and_see_it_beside_the_published_versio
         await page.reload()
         await expect(row.locator("td").nth(2)).to_contain_text("%")
         await axe_check(page, "evaluation results")
-        await page.locator("#evaluate").scroll_into_view_if_needed()
+        await page.evaluate("document.querySelector('#evaluate').scrollIntoView()")
         await screenshot(page, "editor-evaluation-1280x720-fi")
         no_js_errors(page)
     finally:
