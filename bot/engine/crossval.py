@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.catalogue import FALLBACK_INTENT, SAFETY_INTENTS
 from bot.engine.engine import Engine
-from bot.engine.evaluate import Item, Report, evaluate
+from bot.engine.evaluate import Item, Report, evaluate, score
 from bot.engine.loader import Example
 from bot.engine.project import Project
 from bot.engine.safety_eval import SafetyItem
@@ -77,25 +77,8 @@ def score_items(engine: Engine, items: list[Item]) -> Report:
 
 def _score(gold: list[str], predicted: list[str]) -> Report:
     report = Report(n=len(gold))
-    if not gold:
-        return report
-    report.accuracy = sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold)
-    f1s = []
-    for label in sorted(set(gold)):
-        tp = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
-        n_pred = sum(p == label for p in predicted)
-        n_gold = sum(g == label for g in gold)
-        precision = tp / n_pred if n_pred else 0.0
-        recall = tp / n_gold if n_gold else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        report.per_intent[label] = (precision, recall, f1, n_gold)
-        f1s.append(f1)
-    report.macro_f1 = sum(f1s) / len(f1s)
-    pairs: dict[tuple[str, str], int] = defaultdict(int)
-    for g, p in zip(gold, predicted, strict=True):
-        if g != p and p != FALLBACK_INTENT:  # "not recognised" is listed on its own
-            pairs[(g, p)] += 1
-    report.confused = [(g, p, n) for (g, p), n in sorted(pairs.items(), key=lambda x: -x[1])[:10]]
+    # "not recognised" (the fallback) is listed on its own, not as a confusion
+    score(report, gold, predicted, skip_confused=frozenset({FALLBACK_INTENT}))
     return report
 
 

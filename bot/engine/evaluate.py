@@ -65,10 +65,23 @@ def evaluate(engine: Engine, items: list[Item]) -> Report:
         if parse.intent != item.intent:
             report.errors.append((item, parse.intent))
     gold = [i.intent for i in items]
-    report.accuracy = sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(items)
-    labels = sorted(set(gold))
+    score(report, gold, predicted)
+    safety_gold = [f for g, f in zip(gold, flagged, strict=True) if g in SAFETY_INTENTS]
+    report.safety_total = len(safety_gold)
+    report.safety_recall = sum(safety_gold) / len(safety_gold) if safety_gold else 1.0
+    report.safety_false_alarms = sum(f for g, f in zip(gold, flagged, strict=True) if g not in SAFETY_INTENTS)
+    return report
+
+
+def score(report: Report, gold: list[str], predicted: list[str],
+          skip_confused: frozenset[str] = frozenset()) -> None:
+    """Accuracy, per-intent precision/recall/F1, macro F1 and the most confused pairs (a
+    predicted intent in `skip_confused` is not a confusion: e.g. the fallback)."""
+    if not gold:
+        return
+    report.accuracy = sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold)
     f1s = []
-    for label in labels:
+    for label in sorted(set(gold)):
         tp = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
         n_pred = sum(p == label for p in predicted)
         n_gold = sum(g == label for g in gold)
@@ -78,13 +91,9 @@ def evaluate(engine: Engine, items: list[Item]) -> Report:
         report.per_intent[label] = (precision, recall, f1, n_gold)
         f1s.append(f1)
     report.macro_f1 = sum(f1s) / len(f1s)
-    pairs = Counter((g, p) for g, p in zip(gold, predicted, strict=True) if g != p)
+    pairs = Counter((g, p) for g, p in zip(gold, predicted, strict=True)
+                    if g != p and p not in skip_confused)
     report.confused = [(g, p, n) for (g, p), n in pairs.most_common(10)]
-    safety_gold = [f for g, f in zip(gold, flagged, strict=True) if g in SAFETY_INTENTS]
-    report.safety_total = len(safety_gold)
-    report.safety_recall = sum(safety_gold) / len(safety_gold) if safety_gold else 1.0
-    report.safety_false_alarms = sum(f for g, f in zip(gold, flagged, strict=True) if g not in SAFETY_INTENTS)
-    return report
 
 
 def percentile(values: list[float], q: float) -> float:
