@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     redis_pool_size: int = Field(default=64, ge=2, le=10_000)
     redis_pool_timeout_s: float = Field(default=5.0, gt=0)
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Origins allowed to log staff in and open the staff socket besides the server's own:
+    # separate from the widget's (a county web site that embeds the widget must never reach
+    # the staff socket with a staff member's cookie). Empty: the server's own origin only.
+    staff_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     frame_ancestors: Annotated[list[str], NoDecode] = Field(default_factory=list)
     service_hours: str = "always"
     dev: bool = False
@@ -94,14 +98,14 @@ class Settings(BaseSettings):
     shutdown_delay_s: float = Field(default=0.0, ge=0, le=120)
     shutdown_timeout_s: float = Field(default=15.0, ge=1, le=600)
 
-    @field_validator("allowed_origins", "frame_ancestors", mode="before")
+    @field_validator("allowed_origins", "staff_origins", "frame_ancestors", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("allowed_origins", "frame_ancestors")
+    @field_validator("allowed_origins", "staff_origins", "frame_ancestors")
     @classmethod
     def _check_origins(cls, value: list[str]) -> list[str]:
         for origin in value:

@@ -43,7 +43,7 @@ def account_json(staff: Staff) -> dict[str, object]:
 
 async def login(request: Request) -> Response:
     ctx = service_context(request)
-    if "origin" in request.headers and not origin_allowed(request, ctx.settings):
+    if "origin" in request.headers and not origin_allowed(request, ctx.settings, staff=True):
         raise Forbidden("login from this origin is not allowed")
     body = await read_model(request, Login)
     result = await accounts.login(ctx, body.username, body.password,

@@ -54,16 +54,30 @@ def csp_for(settings: Settings) -> tuple[str, str]:
     return page, frame
 
 
-def origin_allowed(conn: HTTPConnection, settings: Settings) -> bool:
-    """Same origin as the Host we were reached at, or on the configured allow-list."""
+def origin_allowed(conn: HTTPConnection, settings: Settings, *, staff: bool = False) -> bool:
+    """The server's own origin (scheme and host: an http page may not talk to an https
+    server), or one on the allow-list: the widget's (`NEUVO_ALLOWED_ORIGINS`) for residents,
+    the staff list (`NEUVO_STAFF_ORIGINS`) for the staff login and socket."""
     origin = conn.headers.get("origin")
     if origin is None:
         return False
     origin = origin.rstrip("/")
-    if origin in settings.allowed_origins:
+    if origin in (settings.staff_origins if staff else settings.allowed_origins):
         return True
+    return origin == own_origin(conn, settings)
+
+
+def own_origin(conn: HTTPConnection, settings: Settings) -> str | None:
+    """`NEUVO_PUBLIC_URL`'s origin when configured (behind the proxy), else the scheme and
+    Host this request came with."""
+    if settings.public_url:
+        public = urlsplit(settings.public_url)
+        return f"{public.scheme}://{public.netloc}"
     host = conn.headers.get("host")
-    return bool(host) and urlsplit(origin).netloc == host
+    if not host:
+        return None
+    scheme = {"ws": "http", "wss": "https"}.get(conn.url.scheme, conn.url.scheme)
+    return f"{scheme}://{host}"
 
 
 def client_address(conn: HTTPConnection) -> str:

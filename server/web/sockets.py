@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 async def staff_socket(ws: WebSocket) -> None:
     ctx = service_context(ws)
-    if not origin_allowed(ws, ctx.settings):
+    if not origin_allowed(ws, ctx.settings, staff=True):
         log.info("staff socket refused: origin not allowed")
         await ws.close(code=1008)  # before accept: the handshake is refused with HTTP 403
         return
