@@ -99,8 +99,7 @@ async def request_handoff(ctx: ServiceContext, chat_id: str, *, priority: bool =
         if not await answering_in(ctx, queue.id):
             key += "_nobody"  # honest: nobody reads the queue right now
         await post_message(ctx, chat_id, "system", texts.text(key, chat.lang))
-    log.info("chat queued in %s%s", queue.id, " with priority" if priority else "",
-             extra={"chat": chat_id})
+    log.info("chat queued%s", " with priority" if priority else "", extra={"chat": chat_id})
     await ctx.publish(chat_topic(chat_id), ChatStateFrame(
         chat_id=chat_id, state="queued", reason="handoff", priority=priority))
     await publish_queue(ctx)

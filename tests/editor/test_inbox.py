@@ -111,6 +111,26 @@ async def test_a_fallback_is_captured_anonymised_and_without_the_chat(svc: Servi
     assert chat_id not in stored and "chat" not in set(InboxItem.model_fields)
 
 
+async def test_a_flood_of_long_fallbacks_costs_no_anonymising(svc: Services) -> None:
+    """A question over MAX_CAPTURED_CHARS is not captured, and while MAX_PENDING captures
+    wait, further ones are skipped: a resident flooding the bot cannot make the server
+    anonymise every message."""
+    svc.ctx.bot = ScriptedBot()
+    chat_id = await svc.chat()
+    await turn(svc, chat_id, "x" * (inbox_capture.MAX_CAPTURED_CHARS + 1))
+    await turn(svc, chat_id, "mitä maksaa koiran rokotus")
+    [item] = await items_soon(svc, 1)
+    assert "rokotus" in item.text  # the short one only
+    inbox_capture._pending = inbox_capture.MAX_PENDING  # as if the queue were full
+    try:
+        await turn(svc, chat_id, "paljonko kissan rokotus maksaa")
+    finally:
+        inbox_capture._pending = 0
+    await turn(svc, chat_id, "onko koiralla rokotusvelvollisuus")
+    items = await items_soon(svc, 2)
+    assert [i.text for i in items][1:] == ["onko koiralla rokotusvelvollisuus"]
+
+
 async def test_asking_for_a_person_after_a_service_answer_captures_the_question(
         svc: Services) -> None:
     question = "voinko saada apua sähkölaskuun"

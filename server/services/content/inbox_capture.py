@@ -21,7 +21,9 @@ import asyncio
 import hashlib
 import logging
 import re
+from collections.abc import Coroutine
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import col
@@ -38,6 +40,12 @@ from server.store.models_inbox import InboxItem
 log = logging.getLogger(__name__)
 REQUEST_HUMAN = "request_human"
 MAX_TEXT = 4000
+# Bounds on the work a flood can cause (anonymising costs CPU): a question longer than this is
+# not captured (an editor's example is at most 200 characters), and while this many captures
+# are waiting in a process, further ones are skipped.
+MAX_CAPTURED_CHARS = 500
+MAX_PENDING = 20
+_pending = 0
 LOOK_BACK = 20  # messages before the request searched for the answered one
 _PLACEHOLDER = re.compile(r"<([A-Z_]{2,12})>")
 
@@ -58,15 +66,35 @@ def after_turn(ctx: ServiceContext, chat_id: str, lang: str, text: str, seq: int
     """Called by the bot turn once its answer is stored: schedules what this turn adds to
     the inbox, if anything. Never raises, never waits."""
     try:
+        if _pending >= MAX_PENDING:
+            return  # a flood: the chat comes first, the inbox can miss a few
         if turn.intent == FALLBACK_INTENT and text.strip() and not text.strip().startswith("/"):
-            ctx.in_background(_store_logged(ctx, text, lang, "fallback", turn.intent,
-                                            turn.confidence, turn.content_version),
-                              "inbox-capture")
+            if len(text) <= MAX_CAPTURED_CHARS:
+                _spawn(ctx, _store_logged(ctx, text, lang, "fallback", turn.intent,
+                                          turn.confidence, turn.content_version))
         elif seq is not None and (turn.intent == REQUEST_HUMAN
                                   or text.strip() == REQUEST_HUMAN_PAYLOAD):
-            ctx.in_background(_asked_for_person(ctx, chat_id, lang, seq), "inbox-capture")
+            _spawn(ctx, _asked_for_person(ctx, chat_id, lang, seq))
     except Exception as exc:  # the inbox must never disturb a chat
         log.warning("inbox capture not scheduled (%s)", type(exc).__name__)
+
+
+def _spawn(ctx: ServiceContext, work: Coroutine[Any, Any, None]) -> None:
+    global _pending
+    _pending += 1
+
+    async def counted() -> None:
+        global _pending
+        try:
+            await work
+        finally:
+            _pending -= 1
+
+    try:
+        ctx.in_background(counted(), "inbox-capture")
+    except Exception:
+        _pending -= 1
+        raise
 
 
 async def _asked_for_person(ctx: ServiceContext, chat_id: str, lang: str, seq: int) -> None:
@@ -75,7 +103,7 @@ async def _asked_for_person(ctx: ServiceContext, chat_id: str, lang: str, seq: i
     except Exception as exc:
         log.warning("inbox capture skipped (%s)", type(exc).__name__)
         return
-    if previous is not None:
+    if previous is not None and len(previous.text) <= MAX_CAPTURED_CHARS:
         await _store_logged(ctx, previous.text, lang, "asked_for_person", previous.intent,
                             previous.confidence, previous.content_version)
 
