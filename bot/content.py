@@ -28,7 +28,7 @@ import yaml
 
 from bot.engine.engine import Engine
 from bot.engine.loader import DEFAULT_PROJECT, NLU_FILES, RULES_FILE, Problem, ProjectError
-from bot.engine.project import CONFIG_FILE, DOMAIN_FILE, parse_project
+from bot.engine.project import CONFIG_FILE, DOMAIN_FILE, SAFETY_ACTION, parse_project
 
 Content = dict[str, Any]
 FORMAT = 1
@@ -69,7 +69,7 @@ def safety_intents(content: Content) -> frozenset[str]:
     for rule in content.get("rules") or []:
         steps = rule.get("steps") if isinstance(rule, dict) else None
         if isinstance(steps, list) and steps and isinstance(steps[0], dict) \
-                and "intent" in steps[0] and {"action": "action_safety"} in steps[1:]:
+                and "intent" in steps[0] and {"action": SAFETY_ACTION} in steps[1:]:
             marked.add(str(steps[0]["intent"]))
     return frozenset(SAFETY_INTENTS) | marked
 

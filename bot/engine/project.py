@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +48,11 @@ class Project:
     threshold: float = 0.3
     ambiguity_threshold: float = 0.1
 
-    @property
+    @cached_property
     def safety_intents(self) -> frozenset[str]:
         """The catalogue's safety intents and every intent whose rule runs `action_safety`
-        (an editor marked it as a safety intent)."""
+        (an editor marked it as a safety intent). Computed once: every parse reads it, and a
+        project does not change after it is read."""
         marked = {intent for intent, actions in self.rules.items() if SAFETY_ACTION in actions}
         return frozenset(SAFETY_INTENTS) | marked
 

@@ -197,8 +197,7 @@ async def requeue(ctx: ServiceContext, chat_id: str, staff_id: str, *, reason: s
     """Put an active chat back at the head of a queue (disconnect or transfer), its own or
     `queue` (a move between services: the resident is told which service continues)."""
     moved: dict[str, Any] = {"transfers": col(Chat.transfers) + 1} if reason in TRANSFER_REASONS else {}
-    before = await load_chat(ctx, chat_id)
-    other = queue is not None and queue.id != before.queue
+    other = queue is not None and queue.id != (await load_chat(ctx, chat_id)).queue
     if other:
         assert queue is not None
         moved.update(queue=queue.id, queue_moves=col(Chat.queue_moves) + 1)

@@ -18,7 +18,7 @@ from server.protocol.frames import ConfigChanged
 from server.services import service_config
 from server.services.context import ServiceContext
 from server.services.errors import Conflict, InvalidInput, NotFound
-from server.services.queue_config import LANGS, QueueConfig
+from server.services.queue_config import LANGS, QueueConfig, Queues
 from server.services.service_config import CONFIG_TOPIC, hours_from_json, hours_to_json
 from server.store.models import Chat, Staff
 from server.store.models_queues import DEFAULT_QUEUE, QueueMember, ServiceQueue
@@ -47,7 +47,7 @@ async def queues_of(ctx: ServiceContext, staff_id: str) -> list[dict[str, Any]]:
             for q in config.queues.items if q.id in mine]
 
 
-def check_queue_id(queues: Any, queue_id: str | None) -> str:
+def check_queue_id(queues: Queues, queue_id: str | None) -> str:
     """A chat's entry queue: the given id (it must exist and be public) or the default."""
     if queue_id is None:
         return DEFAULT_QUEUE
@@ -105,7 +105,7 @@ def _texts(value: Any, what: str, limit: int, required: bool) -> dict[str, str]:
     return out
 
 
-def _topics(value: Any, queue_id: str) -> list[str]:
+def _topics(value: Any) -> list[str]:
     if not isinstance(value, list) or len(value) > MAX_TOPICS or not all(
             isinstance(t, str) and ID.match(t) for t in value):
         raise InvalidInput(f"topics: a list of at most {MAX_TOPICS} intent names")
@@ -132,7 +132,7 @@ def _values(body: dict[str, Any], queue_id: str) -> dict[str, Any]:
             raise InvalidInput("hours: the default queue uses the service hours; edit those")
         values["hours"] = None if spec is None else json.dumps(hours_to_json(hours_from_json(spec)))
     if "topics" in body:
-        values["topics"] = json.dumps(_topics(body["topics"], queue_id))
+        values["topics"] = json.dumps(_topics(body["topics"]))
     for flag in ("crisis", "public"):
         if flag in body:
             if not isinstance(body[flag], bool):

@@ -5,8 +5,6 @@ editor; safety answers must keep their emergency numbers."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +14,7 @@ from tests.backends import BACKENDS, Backend
 from tests.clients import unique
 from tests.editor.editor_helpers import EMBEDDED, Api, api
 from tests.processes import ServerProcess, create_staff
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.timeout(900)
 FAST = {**EMBEDDED, "NEUVO_EDITOR_CV_FOLDS": "2"}
@@ -35,18 +34,18 @@ def server(request: pytest.FixtureRequest,
 
 
 async def finished(a: Api, run_id: int, timeout_s: float = 600.0) -> dict[str, Any]:
-    """Poll the run until it is no longer running; every poll must be a consistent view."""
-    started = time.monotonic()
-    seen_progress = set()
-    while True:
-        run = await a.ok("GET", f"/api/v1/editor/evaluations/{run_id}")
-        assert 0 <= run["done"] <= run["total"]
-        seen_progress.add(run["done"])
-        if run["state"] != "running":
-            run["seen_progress"] = seen_progress
-            return dict(run)
-        assert time.monotonic() - started < timeout_s, run
-        await asyncio.sleep(0.5)
+    """Wait until the run is no longer running; every poll must be a consistent view."""
+    seen_progress: set[int] = set()
+    last: dict[str, Any] = {}
+
+    async def stopped() -> bool:
+        last.update(await a.ok("GET", f"/api/v1/editor/evaluations/{run_id}"))
+        assert 0 <= last["done"] <= last["total"]
+        seen_progress.add(last["done"])
+        return bool(last["state"] != "running")
+
+    await eventually(stopped, timeout=timeout_s, step=0.5)
+    return {**last, "seen_progress": seen_progress}
 
 
 async def edit(a: Api, intent: str, **changes: Any) -> dict[str, Any]:

@@ -138,9 +138,10 @@ async def regression(engine: Engine) -> dict[str, Any]:
     return await asyncio.to_thread(run)
 
 
-async def confirmations(ctx: ServiceContext, digest: str, safety: dict[str, Any],
-                        published_version: int) -> list[dict[str, Any]]:
-    """Why publishing needs an explicit confirmation (empty: it does not)."""
+def confirmations(safety: dict[str, Any], result: dict[str, Any] | None,
+                  published_version: int) -> list[dict[str, Any]]:
+    """Why publishing needs an explicit confirmation (empty: it does not). `result` is the
+    draft's newest evaluation, if any."""
     reasons = []
     if safety["recall"] < 1.0:
         low = {lang: value for lang, value in safety["by_lang"].items()
@@ -149,9 +150,8 @@ async def confirmations(ctx: ServiceContext, digest: str, safety: dict[str, Any]
                         "message": "the bot no longer recognises every safety message of the "
                         "regression set (" + ", ".join(f"{k} {v:.3f}" for k, v in low.items())
                         + ")"})
-    result = await evaluation.result_for(ctx, digest)
-    if result is not None and evaluation.compare(result)["worse"]:
-        diff = evaluation.compare(result)
+    diff = evaluation.compare(result) if result is not None else None
+    if diff is not None and diff["worse"]:
         reasons.append({"code": "worse", "params": {"version": published_version, **diff},
                         "message": f"it scored worse than the published version "
                         f"{published_version} in its evaluation"})

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot import content as bot_content
 from bot.catalogue import SAFETY_INTENTS
+from bot.engine.project import SAFETY_ACTION
 from bot.engine.validate import REQUIRED_INTENTS
 from server import vocabulary
 from server.services.content.store import Change, Draft, change_draft, changed_langs, read_draft
@@ -50,7 +51,7 @@ def _own_rule(rule: Any, intent: str) -> bool:
     steps = rule.get("steps") if isinstance(rule, dict) else None
     return (isinstance(steps, list) and len(steps) == 2 and steps[0] == {"intent": intent}
             and steps[1] in ({"action": bot_content.response_name(intent)},
-                             {"action": "action_safety"}))
+                             {"action": SAFETY_ACTION}))
 
 
 def _rule_intents(rule: Any) -> set[str]:

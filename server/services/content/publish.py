@@ -55,17 +55,17 @@ async def publish(ctx: ServiceContext, staff: str, note: str,
     safety = await gate.regression(await _train(ctx, draft.content))
     await gate.check_approval(ctx, staff, draft.content, published,
                               low_recall=safety["recall"] < 1.0)
-    reasons = await gate.confirmations(ctx, bot_content.digest(draft.content), safety, latest)
+    evaluated = await evaluation.result_for(ctx, bot_content.digest(draft.content))
+    reasons = gate.confirmations(safety, evaluated, latest)
     if reasons and not confirm:
         raise gate.ConfirmationRequired(reasons)
     if reasons:
         note = (note + " " if note else "") + "[confirmed: " + ", ".join(
             r["code"] for r in reasons) + "]"
     await _train_on_rasa(ctx, draft.content)
-    evaluated = await evaluation.result_for(ctx, bot_content.digest(draft.content)) is not None
     version = await _insert(ctx, draft.content, staff, note, latest, None, last_change)
     return {"version": version, "warnings": report["warnings"], "safety": safety,
-            "evaluated": evaluated, "confirmed": [r["code"] for r in reasons]}
+            "evaluated": evaluated is not None, "confirmed": [r["code"] for r in reasons]}
 
 
 async def rollback(ctx: ServiceContext, staff: str, version: int, note: str) -> dict[str, Any]:

@@ -11,12 +11,11 @@ from typing import Any
 
 from bot import content as bot_content
 from bot.catalogue import CONVERSATION_INTENTS, FALLBACK_INTENT, SAFETY_INTENTS
+from bot.engine.project import SAFETY_ACTION
 from server.services.content import intents
 from server.services.content.store import Change, Draft, change_draft
 from server.services.context import ServiceContext
 from server.services.errors import InvalidInput, NotFound
-
-SAFETY_ACTION = "action_safety"
 
 
 def _own_rule(content: bot_content.Content, intent: str) -> dict[str, Any] | None:
